@@ -1,0 +1,271 @@
+package io.hellgate.export;
+
+import io.hellgate.export.ExportFormatException.Reason;
+import io.hellgate.export.internal.AesGcm;
+import io.hellgate.export.internal.Spool;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Walks an export archive with the reader's rules (docs/format.md, "Reading the archive"): gzip
+ * required; ustar, PAX and GNU headers; {@code ./} prefixes and directory entries allowed; exactly
+ * one {@code manifest.json} (at most 1 MiB) and exactly one data entry ({@code tokens.jsonl.enc}
+ * or {@code records.jsonl.enc}), in either order; anything else (duplicates, other files, absolute
+ * or {@code ..} paths, links, devices, FIFOs, sparse files) is rejected. Not thread-safe.
+ */
+final class ArchiveScanner {
+  static final String LEGACY_DATA_ENTRY = "records.jsonl.enc";
+  private static final int MAX_TRAILING_BYTES = 1 << 20;
+
+  private final InputStream raw;
+  private final TarArchiveInputStream tar;
+  private byte[] manifestJson;
+  private String dataName;
+  private long dataSize = -1;
+  private boolean dataIsCurrentEntry;
+
+  private ArchiveScanner(InputStream raw, TarArchiveInputStream tar) {
+    this.raw = raw;
+    this.tar = tar;
+  }
+
+  static ArchiveScanner open(InputStream in) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+    buffered.mark(2);
+    int b0 = buffered.read();
+    int b1 = buffered.read();
+    buffered.reset();
+    if (b0 != 0x1f || b1 != 0x8b) {
+      throw malformed(b0 < 0 ? "archive is empty" : "archive is not gzip-compressed (expected a .tgz)");
+    }
+    try {
+      GZIPInputStream gzip = new GZIPInputStream(buffered, 1 << 16);
+      return new ArchiveScanner(gzip, new TarArchiveInputStream(gzip, "UTF-8"));
+    } catch (IOException e) {
+      throw corrupt(e);
+    }
+  }
+
+  /**
+   * Reads entries until the manifest has been read. A data entry met first is copied into
+   * {@code dataSpool} (or skipped when it is null). Afterwards, if {@link #dataPending()}, the tar
+   * stream is positioned at the start of the data entry.
+   */
+  byte[] readManifest(Spool dataSpool) throws IOException {
+    while (manifestJson == null) {
+      TarArchiveEntry e = next();
+      if (e == null) {
+        throw malformed("archive has no manifest.json");
+      }
+      String name = checkedName(e);
+      if (name == null) {
+        continue;
+      }
+      if (name.equals(ExportWriter.MANIFEST_ENTRY)) {
+        readManifestEntry(e);
+      } else {
+        startData(name, e);
+        dataIsCurrentEntry = false;
+        copyData(dataSpool);
+      }
+    }
+    return manifestJson;
+  }
+
+  /** Whether the data entry is still ahead (or current) in the stream, rather than spooled. */
+  boolean dataPending() throws IOException {
+    if (dataName != null) {
+      return dataIsCurrentEntry;
+    }
+    while (true) {
+      TarArchiveEntry e = next();
+      if (e == null) {
+        throw malformed("archive has no tokens.jsonl.enc (or records.jsonl.enc)");
+      }
+      String name = checkedName(e);
+      if (name == null) {
+        continue;
+      }
+      if (name.equals(ExportWriter.MANIFEST_ENTRY)) {
+        throw malformed("archive has more than one manifest.json");
+      }
+      startData(name, e);
+      dataIsCurrentEntry = true;
+      return true;
+    }
+  }
+
+  /** The current data entry's bytes; valid while {@link #dataPending()} and until they are read. */
+  InputStream dataStream() {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          return tar.read(b, off, len);
+        } catch (IOException e) {
+          throw corrupt(e);
+        }
+      }
+    };
+  }
+
+  /** The data entry's size in bytes, as its header declares it. */
+  long dataSize() {
+    return dataSize;
+  }
+
+  /** The data entry's name, as normalized. */
+  String dataName() {
+    return dataName;
+  }
+
+  /** Reads the rest of the archive, which may hold only directories, then the gzip trailer. */
+  void finish() throws IOException {
+    if (dataName == null) {
+      dataPending();
+    }
+    TarArchiveEntry e;
+    while ((e = next()) != null) {
+      String name = checkedName(e);
+      if (name == null) {
+        continue;
+      }
+      if (name.equals(ExportWriter.MANIFEST_ENTRY)) {
+        throw malformed("archive has more than one manifest.json");
+      }
+      throw malformed("archive has more than one data entry (" + dataName + " and " + name + ")");
+    }
+    // Drain what follows the end-of-archive blocks, so the gzip CRC and length are checked.
+    try {
+      byte[] buf = new byte[8192];
+      long trailing = 0;
+      for (int n; (n = raw.read(buf)) > 0; ) {
+        trailing += n;
+        if (trailing > MAX_TRAILING_BYTES) {
+          throw malformed("archive has more than 1 MiB of data after the end of the tar");
+        }
+      }
+    } catch (ExportFormatException ex) {
+      throw ex;
+    } catch (IOException ex) {
+      throw corrupt(ex);
+    }
+  }
+
+  private void startData(String name, TarArchiveEntry e) throws ExportFormatException {
+    if (dataName != null) {
+      throw malformed("archive has more than one data entry (" + dataName + " and " + name + ")");
+    }
+    if (e.getSize() > AesGcm.MAX_PLAINTEXT_BYTES) {
+      throw new ExportFormatException(
+          Reason.LIMIT_EXCEEDED, name + " is larger than AES-GCM's limit of 2^36 - 32 bytes");
+    }
+    dataName = name;
+    dataSize = e.getSize();
+  }
+
+  private void copyData(Spool spool) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    try {
+      for (int n; (n = tar.read(buf)) > 0; ) {
+        if (spool != null) {
+          spool.write(buf, 0, n);
+        }
+      }
+    } catch (IOException ex) {
+      throw corrupt(ex);
+    }
+  }
+
+  private void readManifestEntry(TarArchiveEntry e) throws IOException {
+    if (e.getSize() > ManifestCodec.MAX_MANIFEST_BYTES) {
+      throw new ExportFormatException(
+          Reason.LIMIT_EXCEEDED, "manifest.json is " + e.getSize() + " bytes; the limit is 1 MiB");
+    }
+    try {
+      manifestJson = tar.readNBytes((int) e.getSize());
+    } catch (IOException ex) {
+      throw corrupt(ex);
+    }
+    if (manifestJson.length != e.getSize()) {
+      throw malformed("archive is truncated inside manifest.json");
+    }
+  }
+
+  private TarArchiveEntry next() throws IOException {
+    try {
+      return tar.getNextEntry();
+    } catch (IOException | IllegalArgumentException e) {
+      throw corrupt(e);
+    }
+  }
+
+  /**
+   * The entry's normalized name if it is a regular file of the format, null for an acceptable
+   * directory; throws for anything else.
+   */
+  private String checkedName(TarArchiveEntry e) throws ExportFormatException {
+    String raw = e.getName();
+    String shown = RecordValidation.printable(raw);
+    String name = raw;
+    while (name.startsWith("./")) {
+      name = name.substring(2);
+    }
+    if (name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0) {
+      throw malformed("entry '" + shown + "' has an absolute or unsafe path");
+    }
+    for (String segment : name.split("/", -1)) {
+      if (segment.equals("..")) {
+        throw malformed("entry '" + shown + "' leaves the archive (..)");
+      }
+    }
+    if (e.isDirectory()) {
+      return null;
+    }
+    if (e.isSymbolicLink() || e.isLink()) {
+      throw malformed("entry '" + shown + "' is a link; only regular files and directories are allowed");
+    }
+    if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+      throw malformed("entry '" + shown + "' is a device or FIFO; only regular files are allowed");
+    }
+    if (e.isSparse() || !e.isFile()) {
+      throw malformed("entry '" + shown + "' is not a regular file");
+    }
+    if (name.equals(ExportWriter.MANIFEST_ENTRY) && manifestJson != null) {
+      throw malformed("archive has more than one manifest.json");
+    }
+    if (!name.equals(ExportWriter.MANIFEST_ENTRY)
+        && !name.equals(ExportWriter.DATA_ENTRY)
+        && !name.equals(LEGACY_DATA_ENTRY)) {
+      throw malformed("archive has an unexpected entry '" + shown + "'");
+    }
+    return name;
+  }
+
+  void close() throws IOException {
+    tar.close();
+  }
+
+  private static ExportFormatException malformed(String message) {
+    return new ExportFormatException(Reason.MALFORMED_ARCHIVE, message);
+  }
+
+  static ExportFormatException corrupt(Exception e) {
+    if (e instanceof ExportFormatException) {
+      return (ExportFormatException) e;
+    }
+    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : RecordValidation.printable(e.getMessage());
+    return new ExportFormatException(
+        Reason.MALFORMED_ARCHIVE, "archive is corrupt or truncated (" + detail + ")", e);
+  }
+}

@@ -1,0 +1,630 @@
+package io.hellgate.export;
+
+import io.hellgate.export.ExportFormatException.Reason;
+import io.hellgate.export.internal.AesGcm;
+import io.hellgate.export.internal.Hex;
+import io.hellgate.export.internal.LineScanner;
+import io.hellgate.export.internal.Spool;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import javax.crypto.Cipher;
+
+/**
+ * Reads an export archive with the recipient's key: the manifest first, then, once the whole
+ * content has been authenticated, its records or raw JSON lines.
+ *
+ * <p><b>Verify before release.</b> {@link #verify()} (called implicitly by the first
+ * {@link #nextLine()} or {@link #nextRecord()}) unwraps the data key, then makes one pass over the
+ * ciphertext that recomputes the AES-GCM tag, the SHA-256 checksum and the line count, and checks
+ * the JSON Lines framing (strict UTF-8, one non-empty line per record, each ending in {@code \n}),
+ * while spooling the <em>ciphertext</em> (memory, then an owner-only temporary file deleted on
+ * {@link #close()}). Only if the tag, checksum and count all match does a second pass decrypt the
+ * spool and hand out lines. So no record or line reaches the caller before the whole file is
+ * authenticated, in constant memory, for any size. Each record's JSON is parsed as it is released:
+ * a line that is framed correctly but is not a valid token record makes {@link #nextRecord()} throw
+ * at that line. Decrypted plaintext never touches disk; the data key is zeroed once the ciphers are
+ * initialized.
+ *
+ * <p><b>Unverified streaming</b> ({@link Options.Builder#unverifiedStreaming}) is an explicit
+ * opt-in for callers that cannot afford the second pass: lines are released as they are decrypted
+ * and the tag, checksum and count are checked only when the end is reached, where
+ * {@link #nextLine()} throws {@link AuthenticationFailedException} instead of returning
+ * {@code null}. The caller must then discard (roll back) everything it received, exactly as with
+ * the AWS Encryption SDK's unsigned streaming decryption.
+ *
+ * <p><b>Errors</b> are typed: {@link ExportFormatException} with a stable {@link Reason}, and the
+ * subtypes {@link UnsupportedVersionException}, {@link WrongKeyException} and
+ * {@link AuthenticationFailedException}. Messages never contain a PAN or key bytes.
+ *
+ * <p>Not thread-safe: one thread reads one archive.
+ *
+ * <pre>{@code
+ * ExportReader.Options options = ExportReader.options().key(RecipientKey.of(privateKey, certificate)).build();
+ * try (ExportReader reader = ExportReader.open(Path.of("export.tgz"), options)) {
+ *   System.out.println("records: " + reader.manifest().recordCount());
+ *   for (TokenRecord r; (r = reader.nextRecord()) != null; ) {
+ *     store(r);
+ *   }
+ * }
+ * }</pre>
+ */
+public final class ExportReader implements Closeable {
+  private static final int CHUNK = 128 * 1024;
+
+  private enum State {
+    OPEN,
+    RELEASING,
+    DONE,
+    FAILED,
+    CLOSED
+  }
+
+  private final Options options;
+  private final ArchiveScanner scanner;
+  private final ExportManifest manifest;
+  private final Spool spool;
+  private State state = State.OPEN;
+
+  // Release machinery.
+  private InputStream cipherSource;
+  private Cipher keystream;
+  private Verification streaming; // non-null only in unverified streaming mode
+  private final byte[] cbuf = new byte[CHUNK];
+  private final byte[] pbuf = new byte[CHUNK];
+  private int ppos;
+  private int plim;
+  private byte[] carry = new byte[1024];
+  private int carryLen;
+  private byte[] lineArray;
+  private int lineOff;
+  private int lineLen;
+  private long linesReleased;
+
+  private ExportReader(Options options, ArchiveScanner scanner) throws IOException {
+    this.options = options;
+    this.scanner = scanner;
+    this.spool = new Spool(options.spoolDirectory, options.memorySpoolBytes);
+    try {
+      this.manifest = ManifestCodec.parse(scanner.readManifest(spool));
+    } catch (IOException | RuntimeException e) {
+      spool.close();
+      scanner.close();
+      throw e;
+    }
+  }
+
+  /** A builder for reader options. */
+  public static Options.Builder options() {
+    return new Options.Builder();
+  }
+
+  /**
+   * Opens an archive and reads its manifest.
+   *
+   * @param archive the {@code .tgz}; closed by {@link #close()}
+   * @param options the options
+   * @return the reader
+   * @throws ExportFormatException if the archive or manifest is malformed or unsupported
+   * @throws IOException if reading fails
+   */
+  public static ExportReader open(InputStream archive, Options options) throws IOException {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(options, "options");
+    return new ExportReader(options, ArchiveScanner.open(archive));
+  }
+
+  /**
+   * Opens an archive file and reads its manifest.
+   *
+   * @param archive the {@code .tgz}
+   * @param options the options
+   * @return the reader
+   * @throws ExportFormatException if the archive or manifest is malformed or unsupported
+   * @throws IOException if reading fails
+   */
+  public static ExportReader open(Path archive, Options options) throws IOException {
+    Objects.requireNonNull(options, "options");
+    InputStream in = Files.newInputStream(archive);
+    try {
+      return new ExportReader(options, ArchiveScanner.open(in));
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads only the manifest, without a key: what {@code export-tool inspect} shows. Nothing is
+   * decrypted or verified; the manifest's claims are unauthenticated.
+   *
+   * @param archive the {@code .tgz}
+   * @return the manifest
+   * @throws ExportFormatException if the archive or manifest is malformed or unsupported
+   * @throws IOException if reading fails
+   */
+  public static ExportManifest readManifest(Path archive) throws IOException {
+    try (InputStream in = Files.newInputStream(archive)) {
+      ArchiveScanner scanner = ArchiveScanner.open(in);
+      return ManifestCodec.parse(scanner.readManifest(null));
+    }
+  }
+
+  /** The manifest, available before anything is decrypted. Its claims are verified by {@link #verify()}. */
+  public ExportManifest manifest() {
+    return manifest;
+  }
+
+  /**
+   * Authenticates the whole content: unwraps the data key, recomputes the GCM tag, checksum and
+   * record count, and checks the rest of the archive. Idempotent; implied by the first
+   * {@link #nextLine()} or {@link #nextRecord()}. Not available in unverified streaming mode, where
+   * verification happens at the end of the stream.
+   *
+   * @throws WrongKeyException if no configured key opens this export
+   * @throws AuthenticationFailedException if the tag, checksum or count does not match
+   * @throws ExportFormatException if the archive or the JSON Lines framing is malformed
+   * @throws IOException if reading or spooling fails
+   * @throws IllegalStateException if closed, failed earlier, or in unverified streaming mode
+   */
+  public void verify() throws IOException {
+    if (state != State.OPEN) {
+      if (state == State.RELEASING || state == State.DONE) {
+        if (streaming != null) {
+          throw new IllegalStateException("verify() is not available in unverified streaming mode");
+        }
+        return;
+      }
+      throw new IllegalStateException("reader is " + state.name().toLowerCase());
+    }
+    if (options.unverifiedStreaming) {
+      throw new IllegalStateException("verify() is not available in unverified streaming mode");
+    }
+    try {
+      byte[] key = unwrapDataKey();
+      Verification v;
+      Cipher release;
+      try {
+        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes);
+        release = AesGcm.keystream(key, manifest.ivUnsafe());
+      } finally {
+        Arrays.fill(key, (byte) 0);
+      }
+      if (scanner.dataPending()) {
+        v.run(scanner.dataStream(), spool, scanner.dataSize());
+        scanner.finish();
+        spool.seal();
+      } else {
+        scanner.finish();
+        spool.seal();
+        try (InputStream in = spool.openInput()) {
+          v.run(in, null, spool.size());
+        }
+      }
+      v.check(manifest);
+      cipherSource = spool.openInput();
+      keystream = release;
+      state = State.RELEASING;
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      spool.close();
+      throw e;
+    } catch (GeneralSecurityException e) {
+      state = State.FAILED;
+      spool.close();
+      throw new IllegalStateException("this JDK lacks AES-CTR or AES-GCM", e);
+    }
+  }
+
+  private void startStreaming() throws IOException {
+    try {
+      byte[] key = unwrapDataKey();
+      try {
+        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes);
+      } finally {
+        Arrays.fill(key, (byte) 0);
+      }
+      if (scanner.dataPending()) {
+        cipherSource = scanner.dataStream();
+      } else {
+        spool.seal();
+        cipherSource = spool.openInput();
+      }
+      state = State.RELEASING;
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      spool.close();
+      throw e;
+    } catch (GeneralSecurityException e) {
+      state = State.FAILED;
+      spool.close();
+      throw new IllegalStateException("this JDK lacks AES-CTR or AES-GCM", e);
+    }
+  }
+
+  private byte[] unwrapDataKey() throws WrongKeyException {
+    String expected = manifest.recipientFingerprint();
+    List<RecipientKey> candidates = new ArrayList<>();
+    for (RecipientKey k : options.keys) {
+      if (k.fingerprint().map(expected::equals).orElse(false)) {
+        candidates.add(k);
+      }
+    }
+    boolean matched = !candidates.isEmpty();
+    if (!matched) {
+      for (RecipientKey k : options.keys) {
+        if (k.fingerprint().isEmpty()) {
+          candidates.add(k);
+        }
+      }
+    }
+    if (candidates.isEmpty()) {
+      throw new WrongKeyException(
+          "no configured key is for this export: it was encrypted to "
+              + expected
+              + " ("
+              + manifest.recipientSubject()
+              + "); configured: "
+              + options.keys.stream().map(k -> k.fingerprint().orElse("?")).reduce((a, b) -> a + ", " + b).orElse("none"));
+    }
+    GeneralSecurityException last = null;
+    for (RecipientKey k : candidates) {
+      try {
+        byte[] key = k.unwrapper().unwrap(manifest.encryptedKeyUnsafe());
+        if (key != null && key.length == AesGcm.KEY_BYTES) {
+          return key;
+        }
+        if (key != null) {
+          Arrays.fill(key, (byte) 0);
+        }
+        last = new GeneralSecurityException("unwrapped key has the wrong length");
+      } catch (GeneralSecurityException | RuntimeException e) {
+        last = e instanceof GeneralSecurityException ? (GeneralSecurityException) e : new GeneralSecurityException(e);
+      }
+    }
+    throw new WrongKeyException(
+        (matched
+                ? "the key for " + expected + " could not unwrap the data key (wrong private key, or encrypted_key was changed)"
+                : "none of the configured keys could unwrap the data key; this export was encrypted to " + expected),
+        last);
+  }
+
+  /**
+   * The next raw JSON line, exactly as written (without its newline), or {@code null} at the end.
+   *
+   * @throws ExportFormatException (and subtypes) as for {@link #verify()}; in unverified streaming
+   *     mode, at the end of the stream if verification fails
+   * @throws IOException if reading fails
+   */
+  public String nextLine() throws IOException {
+    if (!advance()) {
+      return null;
+    }
+    return new String(lineArray, lineOff, lineLen, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The next record, or {@code null} at the end.
+   *
+   * @throws ExportFormatException with {@link Reason#MALFORMED_RECORD} if the line is not a valid
+   *     token record (the message gives the line number, never content), and as for
+   *     {@link #nextLine()}
+   * @throws IOException if reading fails
+   */
+  public TokenRecord nextRecord() throws IOException {
+    if (!advance()) {
+      return null;
+    }
+    try {
+      return RecordCodec.parse(lineArray, lineOff, lineLen);
+    } catch (RecordCodec.InvalidRecord e) {
+      state = State.FAILED;
+      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + linesReleased + ": " + e.getMessage());
+    }
+  }
+
+  /** Lines (records) released so far. */
+  public long linesRead() {
+    return linesReleased;
+  }
+
+  private boolean advance() throws IOException {
+    if (state == State.OPEN) {
+      if (options.unverifiedStreaming) {
+        startStreaming();
+      } else {
+        verify();
+      }
+    }
+    if (state == State.DONE) {
+      return false;
+    }
+    if (state != State.RELEASING) {
+      throw new IllegalStateException("reader is " + state.name().toLowerCase());
+    }
+    try {
+      while (true) {
+        int nl = LineScanner.indexOfNewline(pbuf, ppos, plim);
+        if (nl >= 0) {
+          if (carryLen == 0) {
+            lineArray = pbuf;
+            lineOff = ppos;
+            lineLen = nl - ppos;
+          } else {
+            appendCarry(ppos, nl - ppos);
+            lineArray = carry;
+            lineOff = 0;
+            lineLen = carryLen;
+            carryLen = 0;
+          }
+          ppos = nl + 1;
+          linesReleased++;
+          return true;
+        }
+        appendCarry(ppos, plim - ppos);
+        ppos = plim;
+        if (!refill()) {
+          if (carryLen > 0) {
+            throw new ExportFormatException(Reason.MALFORMED_RECORD, "last line does not end in \\n");
+          }
+          finishRelease();
+          return false;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      throw e;
+    }
+  }
+
+  private void appendCarry(int from, int len) throws ExportFormatException {
+    if (len == 0) {
+      return;
+    }
+    if (carryLen + len > options.maxLineBytes) {
+      throw new ExportFormatException(
+          Reason.MALFORMED_RECORD, "line " + (linesReleased + 1) + " is longer than " + options.maxLineBytes + " bytes");
+    }
+    if (carryLen + len > carry.length) {
+      carry = Arrays.copyOf(carry, Math.max(carryLen + len, carry.length * 2));
+    }
+    System.arraycopy(pbuf, from, carry, carryLen, len);
+    carryLen += len;
+  }
+
+  private boolean refill() throws IOException {
+    int n = cipherSource.read(cbuf, 0, cbuf.length);
+    if (n < 0) {
+      return false;
+    }
+    try {
+      plim = keystream == null ? streaming.process(cbuf, n, pbuf) : keystream.update(cbuf, 0, n, pbuf, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("decryption failed", e);
+    }
+    ppos = 0;
+    return true;
+  }
+
+  private void finishRelease() throws IOException {
+    if (streaming != null) {
+      if (scanner.dataPending()) {
+        scanner.finish();
+      }
+      streaming.check(manifest);
+    }
+    state = State.DONE;
+    Arrays.fill(pbuf, (byte) 0);
+    Arrays.fill(carry, (byte) 0);
+  }
+
+  /** Deletes the spool and releases the archive. */
+  @Override
+  public void close() throws IOException {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    Arrays.fill(pbuf, (byte) 0);
+    Arrays.fill(carry, (byte) 0);
+    try {
+      if (cipherSource != null) {
+        cipherSource.close();
+      }
+    } finally {
+      try {
+        spool.close();
+      } finally {
+        scanner.close();
+      }
+    }
+  }
+
+  /** One pass of checks over the ciphertext: GCM tag, SHA-256, framing and count. */
+  private static final class Verification {
+    private final Cipher keystream;
+    private final Cipher tagComputer;
+    private final MessageDigest sha256;
+    private final LineScanner lines;
+    private final byte[] scratch = new byte[CHUNK + 2 * AesGcm.TAG_BYTES];
+    private long bytes;
+
+    Verification(byte[] key, byte[] iv, int maxLineBytes) throws GeneralSecurityException {
+      this.keystream = AesGcm.keystream(key, iv);
+      this.tagComputer = AesGcm.encryptor(key, iv);
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+      this.lines = new LineScanner(maxLineBytes);
+    }
+
+    /** Decrypts {@code n} bytes of {@code c} into {@code p} and feeds every check; returns n. */
+    int process(byte[] c, int n, byte[] p) throws GeneralSecurityException {
+      int m = keystream.update(c, 0, n, p, 0);
+      tagComputer.update(p, 0, m, scratch, 0);
+      sha256.update(p, 0, m);
+      lines.scan(p, 0, m);
+      bytes += m;
+      return m;
+    }
+
+    void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
+      byte[] c = new byte[CHUNK];
+      byte[] p = new byte[CHUNK];
+      try {
+        for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
+          if (copyTo != null) {
+            copyTo.write(c, 0, n);
+          }
+          process(c, n, p);
+        }
+      } finally {
+        Arrays.fill(p, (byte) 0);
+      }
+      if (bytes != expectedSize) {
+        throw new ExportFormatException(Reason.MALFORMED_ARCHIVE, "data entry is truncated");
+      }
+    }
+
+    void check(ExportManifest manifest) throws ExportFormatException {
+      byte[] tail;
+      try {
+        tail = tagComputer.doFinal();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("GCM tag computation failed", e);
+      }
+      byte[] tag = Arrays.copyOfRange(tail, tail.length - AesGcm.TAG_BYTES, tail.length);
+      if (!MessageDigest.isEqual(tag, manifest.tagUnsafe())) {
+        throw new AuthenticationFailedException(
+            Reason.TAMPERED_CONTENT,
+            "AES-GCM authentication failed: the ciphertext, IV, tag or wrapped key was changed");
+      }
+      String checksum = "sha256:" + Hex.encode(sha256.digest());
+      if (!checksum.equals(manifest.checksum())) {
+        throw new AuthenticationFailedException(
+            Reason.CHECKSUM_MISMATCH,
+            "decrypted content has checksum " + checksum + " but the manifest says " + manifest.checksum());
+      }
+      lines.finish();
+      if (lines.error() != null) {
+        throw new ExportFormatException(Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + lines.error());
+      }
+      if (lines.lines() != manifest.recordCount()) {
+        throw new AuthenticationFailedException(
+            Reason.RECORD_COUNT_MISMATCH,
+            "decrypted content has " + lines.lines() + " records but the manifest says " + manifest.recordCount());
+      }
+    }
+  }
+
+  /**
+   * Reader options; build once, reuse for many archives. Immutable and thread-safe.
+   *
+   * <pre>{@code
+   * ExportReader.Options o = ExportReader.options().key(RecipientKey.of(key, cert)).build();
+   * }</pre>
+   */
+  public static final class Options {
+    private final List<RecipientKey> keys;
+    private final Path spoolDirectory;
+    private final int memorySpoolBytes;
+    private final int maxLineBytes;
+    private final boolean unverifiedStreaming;
+
+    private Options(Builder b) {
+      this.keys = List.copyOf(b.keys);
+      this.spoolDirectory = b.spoolDirectory;
+      this.memorySpoolBytes = b.memorySpoolBytes;
+      this.maxLineBytes = b.maxLineBytes;
+      this.unverifiedStreaming = b.unverifiedStreaming;
+    }
+
+    /** The configured keys, in order. */
+    public List<RecipientKey> keys() {
+      return keys;
+    }
+
+    /**
+     * Builds {@link Options}; {@link #build()} validates. Not thread-safe.
+     *
+     * <pre>{@code
+     * ExportReader.options().key(current).key(previous).spoolDirectory(Path.of("/var/tmp")).build();
+     * }</pre>
+     */
+    public static final class Builder {
+      private final List<RecipientKey> keys = new ArrayList<>();
+      private Path spoolDirectory;
+      private int memorySpoolBytes = 8 << 20;
+      private int maxLineBytes = ExportWriter.MAX_LINE_BYTES;
+      private boolean unverifiedStreaming;
+
+      private Builder() {}
+
+      /**
+       * Adds a key (at least one is required). With several keys (rotation), the one whose
+       * certificate fingerprint matches the manifest is used; keys without a certificate are tried
+       * only when none matches.
+       */
+      public Builder key(RecipientKey key) {
+        keys.add(Objects.requireNonNull(key, "key"));
+        return this;
+      }
+
+      /** Where ciphertext may be spooled; by default {@code java.io.tmpdir}. */
+      public Builder spoolDirectory(Path spoolDirectory) {
+        this.spoolDirectory = spoolDirectory;
+        return this;
+      }
+
+      /** Ciphertext kept in memory before spooling to disk; default 8 MiB, at most 64 MiB. */
+      public Builder memorySpoolBytes(int memorySpoolBytes) {
+        if (memorySpoolBytes < 0 || memorySpoolBytes > (64 << 20)) {
+          throw new IllegalArgumentException("memorySpoolBytes must be 0 to 64 MiB");
+        }
+        this.memorySpoolBytes = memorySpoolBytes;
+        return this;
+      }
+
+      /** The longest line accepted, in bytes without the newline; default and maximum 1 MiB. */
+      public Builder maxLineBytes(int maxLineBytes) {
+        if (maxLineBytes < 64 || maxLineBytes > ExportWriter.MAX_LINE_BYTES) {
+          throw new IllegalArgumentException("maxLineBytes must be 64 bytes to 1 MiB");
+        }
+        this.maxLineBytes = maxLineBytes;
+        return this;
+      }
+
+      /**
+       * <b>Risky:</b> release lines before the content is authenticated. Verification happens at
+       * the end of the stream; if it fails, {@link ExportReader#nextLine()} throws there and the
+       * caller must discard everything it received. Saves the second pass and the spool.
+       */
+      public Builder unverifiedStreaming(boolean unverifiedStreaming) {
+        this.unverifiedStreaming = unverifiedStreaming;
+        return this;
+      }
+
+      /**
+       * Validates and builds.
+       *
+       * @throws IllegalStateException if no key was added
+       */
+      public Options build() {
+        if (keys.isEmpty()) {
+          throw new IllegalStateException("at least one key is required");
+        }
+        if (spoolDirectory != null && !Files.isDirectory(spoolDirectory)) {
+          throw new IllegalStateException("spoolDirectory " + spoolDirectory + " is not a directory");
+        }
+        return new Options(this);
+      }
+    }
+  }
+}

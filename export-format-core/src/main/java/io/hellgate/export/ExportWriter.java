@@ -1,0 +1,501 @@
+package io.hellgate.export;
+
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.hellgate.export.ExportFormatException.Reason;
+import io.hellgate.export.internal.AesGcm;
+import io.hellgate.export.internal.Fingerprints;
+import io.hellgate.export.internal.Hex;
+import io.hellgate.export.internal.RsaOaep;
+import io.hellgate.export.internal.Spool;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.UUID;
+import javax.crypto.Cipher;
+
+/**
+ * Writes an export archive (format v1.0): {@code manifest.json} and {@code tokens.jsonl.enc} in a
+ * gzip'd tar, the JSON Lines encrypted with AES-256-GCM under a fresh random key and IV, the key
+ * wrapped with RSA-OAEP-256 to the recipient's certificate.
+ *
+ * <p><b>Guarantees.</b> Memory stays constant whatever the export size: plaintext is hashed and
+ * encrypted as it arrives and only <em>ciphertext</em> is spooled (in memory up to
+ * {@link Options.Builder#memorySpoolBytes}, then in an owner-only temporary file deleted on
+ * {@link #close()}), because the manifest, which must come first in the archive, holds the tag,
+ * checksum and count that are known only at the end. Plaintext never touches disk. Nothing is
+ * written to the target until {@link #finish()}; a {@link Path} target appears, atomically, only
+ * when complete. The data key is zeroed after use. Every record is validated (see {@link Card} and
+ * {@link TokenRecord}) and raw lines are parsed as records too, with messages that never contain
+ * an account number. The writer refuses to exceed GCM's limit of 2^36 − 32 plaintext bytes.
+ * With pinned {@link Options.Builder#exportId}, {@link Options.Builder#clock} and
+ * {@link Options.Builder#random}, the archive bytes are identical on every run and JVM.
+ *
+ * <p><b>Lifecycle.</b> {@link #finish()} completes the export; {@link #close()} without
+ * {@code finish()} aborts it and writes nothing, so an exception inside a try-with-resources block
+ * never produces a truncated export. After any failure the writer is unusable.
+ *
+ * <p>Not thread-safe: one thread writes one export.
+ *
+ * <pre>{@code
+ * ExportWriter.Options options = ExportWriter.options()
+ *     .recipient(policy.evaluate(certificatePem).acceptedRecipient())
+ *     .guardianInstance("my-cluster-id.on-hellgate.cloud")
+ *     .build();
+ * try (ExportWriter writer = ExportWriter.open(Path.of("export.tgz"), options)) {
+ *   for (TokenRecord record : records) {
+ *     writer.write(record);
+ *   }
+ *   ExportManifest manifest = writer.finish();
+ * }
+ * }</pre>
+ */
+public final class ExportWriter implements Closeable {
+  /** Entry name of the manifest. */
+  static final String MANIFEST_ENTRY = "manifest.json";
+  /** Entry name of the encrypted JSON Lines, as written. */
+  static final String DATA_ENTRY = "tokens.jsonl.enc";
+  /** The longest line (without its newline) the writer accepts; readers accept it by default. */
+  static final int MAX_LINE_BYTES = 1 << 20;
+
+  private static final int CHUNK = 128 * 1024;
+
+  private final Options options;
+  private final Target target;
+  private final Spool spool;
+  private final MessageDigest sha256;
+  private final Cipher gcm;
+  private final byte[] dataKey;
+  private final byte[] iv;
+  private final byte[] plain = new byte[CHUNK];
+  private final byte[] cipherOut = new byte[CHUNK + AesGcm.TAG_BYTES];
+  private final ByteArrayBuilder lineBuffer = new ByteArrayBuilder(512);
+  private int fill;
+  private long plaintextBytes;
+  private long records;
+  private boolean finished;
+  private boolean failed;
+  private boolean closed;
+
+  private ExportWriter(Options options, Target target) throws IOException {
+    this.options = options;
+    this.target = target;
+    this.dataKey = new byte[AesGcm.KEY_BYTES];
+    this.iv = new byte[AesGcm.IV_BYTES];
+    options.random.nextBytes(dataKey);
+    options.random.nextBytes(iv);
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+      this.gcm = AesGcm.encryptor(dataKey, iv);
+    } catch (GeneralSecurityException e) {
+      Arrays.fill(dataKey, (byte) 0);
+      throw new IllegalStateException("this JDK lacks AES-GCM or SHA-256", e);
+    }
+    this.spool = new Spool(options.spoolDirectory, options.memorySpoolBytes);
+  }
+
+  /** A builder for writer options. */
+  public static Options.Builder options() {
+    return new Options.Builder();
+  }
+
+  /**
+   * Starts an export that {@link #finish()} writes to {@code out}. The stream is flushed, not closed.
+   *
+   * @param out where the archive goes; nothing is written before {@code finish()}
+   * @param options the options
+   * @return the writer
+   * @throws IOException if the spool cannot be prepared
+   */
+  public static ExportWriter open(OutputStream out, Options options) throws IOException {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(options, "options");
+    return new ExportWriter(options, new Target(out, null));
+  }
+
+  /**
+   * Starts an export that {@link #finish()} writes to {@code path}: first to a temporary file in the
+   * same directory, synced, then atomically renamed. An existing file is replaced.
+   *
+   * @param path the archive to create
+   * @param options the options
+   * @return the writer
+   * @throws IOException if the spool cannot be prepared
+   */
+  public static ExportWriter open(Path path, Options options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new IOException("directory of " + path + " does not exist");
+    }
+    return new ExportWriter(options, new Target(null, path));
+  }
+
+  /**
+   * Appends a record as one line of canonical JSON.
+   *
+   * @param record the record
+   * @throws ExportFormatException with {@link Reason#LIMIT_EXCEEDED} if the line or the export is
+   *     too large
+   * @throws IOException if spooling fails
+   * @throws IllegalStateException after {@link #finish()}, {@link #close()} or a failure
+   */
+  public void write(TokenRecord record) throws IOException {
+    Objects.requireNonNull(record, "record");
+    checkOpen();
+    lineBuffer.reset();
+    RecordCodec.write(record, lineBuffer);
+    append(lineBuffer.getCurrentSegment(), 0, lineBuffer.getCurrentSegmentLength(), lineBuffer);
+  }
+
+  /**
+   * Appends a JSON Lines record as given, byte for byte, after checking that it is one valid token
+   * record (the same rules as {@link TokenRecord.Builder#build()}) with no line break.
+   *
+   * @param jsonLine one JSON object, without a trailing newline
+   * @throws ExportFormatException with {@link Reason#MALFORMED_RECORD} if it is not a valid record
+   *     (the message names the problem and the line number, never the content), or
+   *     {@link Reason#LIMIT_EXCEEDED}
+   * @throws IOException if spooling fails
+   * @throws IllegalStateException after {@link #finish()}, {@link #close()} or a failure
+   */
+  public void writeLine(String jsonLine) throws IOException {
+    Objects.requireNonNull(jsonLine, "jsonLine");
+    checkOpen();
+    byte[] bytes = jsonLine.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_LINE_BYTES) {
+      throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
+    }
+    try {
+      RecordCodec.parse(bytes, 0, bytes.length);
+    } catch (RecordCodec.InvalidRecord e) {
+      // Not fatal: the caller may skip the line and go on.
+      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + e.getMessage());
+    }
+    if (jsonLine.indexOf('\n') >= 0 || jsonLine.indexOf('\r') >= 0) {
+      throw new ExportFormatException(
+          Reason.MALFORMED_RECORD, "line " + (records + 1) + ": contains a line break");
+    }
+    append(bytes, 0, bytes.length, null);
+  }
+
+  private void append(byte[] b, int off, int len, ByteArrayBuilder reused) throws IOException {
+    if (reused != null && reused.size() != len) {
+      // Canonical JSON longer than one segment: fall back to a contiguous copy.
+      b = reused.toByteArray();
+      off = 0;
+      len = b.length;
+    }
+    if (len > MAX_LINE_BYTES) {
+      throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
+    }
+    if (plaintextBytes + len + 1 > AesGcm.MAX_PLAINTEXT_BYTES) {
+      throw fail(
+          Reason.LIMIT_EXCEEDED,
+          "export would exceed AES-GCM's limit of 2^36 - 32 bytes for one key and IV; split it");
+    }
+    while (len > 0) {
+      int n = Math.min(len, CHUNK - fill);
+      System.arraycopy(b, off, plain, fill, n);
+      fill += n;
+      off += n;
+      len -= n;
+      plaintextBytes += n;
+      if (fill == CHUNK) {
+        flushChunk();
+      }
+    }
+    plain[fill++] = '\n';
+    plaintextBytes++;
+    if (fill == CHUNK) {
+      flushChunk();
+    }
+    records++;
+  }
+
+  private void flushChunk() throws IOException {
+    sha256.update(plain, 0, fill);
+    try {
+      int n = gcm.update(plain, 0, fill, cipherOut, 0);
+      spool.write(cipherOut, 0, n);
+    } catch (GeneralSecurityException e) {
+      throw fail(Reason.LIMIT_EXCEEDED, "encryption failed: " + e.getClass().getSimpleName());
+    } catch (IOException e) {
+      failed = true;
+      throw e;
+    }
+    fill = 0;
+  }
+
+  /** Records written so far. */
+  public long recordCount() {
+    return records;
+  }
+
+  /**
+   * Completes the export: seals the encryption, wraps the key, and writes the archive to the
+   * target. Call exactly once.
+   *
+   * @return the manifest that was written
+   * @throws IOException if writing fails; a {@link Path} target is then left untouched
+   * @throws IllegalStateException if already finished, closed or failed
+   */
+  public ExportManifest finish() throws IOException {
+    checkOpen();
+    try {
+      if (fill > 0) {
+        flushChunk();
+      }
+      byte[] tail = gcm.doFinal();
+      spool.write(tail, 0, tail.length - AesGcm.TAG_BYTES);
+      byte[] tag = Arrays.copyOfRange(tail, tail.length - AesGcm.TAG_BYTES, tail.length);
+      byte[] wrapped = RsaOaep.wrap(options.recipient.certificate().getPublicKey(), dataKey, options.random);
+      Arrays.fill(dataKey, (byte) 0);
+      spool.seal();
+      Instant created = options.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      var cert = options.recipient.certificate();
+      ExportManifest manifest =
+          new ExportManifest(
+              ExportManifest.CURRENT_VERSION,
+              options.exportId != null ? options.exportId : randomUuid(options.random),
+              created,
+              DateTimeFormatter.ISO_INSTANT.format(created),
+              options.guardianInstance,
+              Fingerprints.distinguishedName(cert.getSubjectX500Principal()),
+              Fingerprints.distinguishedName(cert.getIssuerX500Principal()),
+              Fingerprints.serial(cert.getSerialNumber()),
+              options.recipient.fingerprint(),
+              wrapped,
+              iv,
+              tag,
+              records,
+              "sha256:" + Hex.encode(sha256.digest()));
+      target.write(manifest, spool);
+      finished = true;
+      return manifest;
+    } catch (GeneralSecurityException e) {
+      failed = true;
+      throw new IOException("sealing the export failed: " + e.getClass().getSimpleName(), e);
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    } finally {
+      Arrays.fill(dataKey, (byte) 0);
+      spool.close();
+    }
+  }
+
+  /** A version-4 UUID drawn from the writer's random source, so a pinned source pins the id. */
+  private static UUID randomUuid(SecureRandom random) {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = (msb << 8) | (b[i] & 0xff);
+      lsb = (lsb << 8) | (b[8 + i] & 0xff);
+    }
+    return new UUID(msb, lsb);
+  }
+
+  private ExportFormatException fail(Reason reason, String message) {
+    failed = true;
+    return new ExportFormatException(reason, message);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("writer is closed");
+    }
+    if (finished) {
+      throw new IllegalStateException("export already finished");
+    }
+    if (failed) {
+      throw new IllegalStateException("writer failed earlier; start a new export");
+    }
+  }
+
+  /** Releases the spool and zeroes the key; without a prior {@link #finish()} nothing is written. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Arrays.fill(dataKey, (byte) 0);
+    Arrays.fill(plain, (byte) 0);
+    spool.close();
+  }
+
+  /** Where {@link #finish()} writes. */
+  private static final class Target {
+    private final OutputStream stream;
+    private final Path path;
+
+    Target(OutputStream stream, Path path) {
+      this.stream = stream;
+      this.path = path;
+    }
+
+    void write(ExportManifest manifest, Spool spool) throws IOException {
+      if (stream != null) {
+        ArchiveLayout.write(stream, manifest, spool);
+        stream.flush();
+        return;
+      }
+      Path dir = path.toAbsolutePath().getParent();
+      Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".partial");
+      try {
+        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
+            OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
+          ArchiveLayout.write(out, manifest, spool);
+          out.flush();
+          channel.force(true);
+        }
+        try {
+          Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+          Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /**
+   * Writer options; build once, reuse for many exports. Immutable and thread-safe (the
+   * {@link SecureRandom} is shared, which the JDK's implementations allow).
+   *
+   * <pre>{@code
+   * ExportWriter.Options o = ExportWriter.options().recipient(r).guardianInstance("c1.on-hellgate.cloud").build();
+   * }</pre>
+   */
+  public static final class Options {
+    private final Recipient recipient;
+    private final String guardianInstance;
+    private final UUID exportId;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Path spoolDirectory;
+    private final int memorySpoolBytes;
+
+    private Options(Builder b) {
+      this.recipient = b.recipient;
+      this.guardianInstance = b.guardianInstance;
+      this.exportId = b.exportId;
+      this.clock = b.clock;
+      this.random = b.random;
+      this.spoolDirectory = b.spoolDirectory;
+      this.memorySpoolBytes = b.memorySpoolBytes;
+    }
+
+    /** The recipient. */
+    public Recipient recipient() {
+      return recipient;
+    }
+
+    /**
+     * Builds {@link Options}; {@link #build()} validates. Not thread-safe.
+     *
+     * <pre>{@code
+     * ExportWriter.options().recipient(r).guardianInstance("c1.on-hellgate.cloud").clock(fixedClock).build();
+     * }</pre>
+     */
+    public static final class Builder {
+      private Recipient recipient;
+      private String guardianInstance;
+      private UUID exportId;
+      private Clock clock = Clock.systemUTC();
+      private SecureRandom random;
+      private Path spoolDirectory;
+      private int memorySpoolBytes = 8 << 20;
+
+      private Builder() {}
+
+      /** The recipient (required); see {@link Recipient} for how to get a checked one. */
+      public Builder recipient(Recipient recipient) {
+        this.recipient = recipient;
+        return this;
+      }
+
+      /** {@code guardian_instance} (required), for example {@code my-cluster-id.on-hellgate.cloud}. */
+      public Builder guardianInstance(String guardianInstance) {
+        this.guardianInstance = guardianInstance;
+        return this;
+      }
+
+      /** {@code export_id}; by default a random (version 4) UUID drawn from {@link #random}. */
+      public Builder exportId(UUID exportId) {
+        this.exportId = exportId;
+        return this;
+      }
+
+      /** The clock for {@code created_at} (truncated to seconds); by default UTC system time. */
+      public Builder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+      }
+
+      /**
+       * The source of the data key, IV, OAEP seed and default export id; by default a new
+       * {@link SecureRandom}. Pin it only in tests: a repeated key and IV destroys GCM's security.
+       */
+      public Builder random(SecureRandom random) {
+        this.random = Objects.requireNonNull(random, "random");
+        return this;
+      }
+
+      /** Where ciphertext may be spooled; by default {@code java.io.tmpdir}. */
+      public Builder spoolDirectory(Path spoolDirectory) {
+        this.spoolDirectory = spoolDirectory;
+        return this;
+      }
+
+      /** Ciphertext kept in memory before spooling to disk; default 8 MiB, at most 64 MiB. */
+      public Builder memorySpoolBytes(int memorySpoolBytes) {
+        if (memorySpoolBytes < 0 || memorySpoolBytes > (64 << 20)) {
+          throw new IllegalArgumentException("memorySpoolBytes must be 0 to 64 MiB");
+        }
+        this.memorySpoolBytes = memorySpoolBytes;
+        return this;
+      }
+
+      /**
+       * Validates and builds.
+       *
+       * @throws IllegalStateException if the recipient or guardian instance is missing
+       */
+      public Options build() {
+        if (recipient == null) {
+          throw new IllegalStateException("recipient is required");
+        }
+        if (guardianInstance == null || guardianInstance.isBlank()) {
+          throw new IllegalStateException("guardianInstance is required");
+        }
+        if (spoolDirectory != null && !Files.isDirectory(spoolDirectory)) {
+          throw new IllegalStateException("spoolDirectory " + spoolDirectory + " is not a directory");
+        }
+        if (random == null) {
+          random = new SecureRandom();
+        }
+        return new Options(this);
+      }
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package io.hellgate.export;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * JSON for token records: strict parsing (duplicate members, trailing data, wrong types and depth
+ * are errors) and canonical writing. Jackson's own messages are never passed on: they can quote
+ * input, which may be a PAN.
+ */
+final class RecordCodec {
+  static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(64)
+                  .maxNumberLength(64)
+                  .maxStringLength(1 << 20)
+                  .maxNameLength(1024)
+                  .build())
+          .build();
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(FACTORY)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  /** RFC 3339 date-time (section 5.6), with the {@code T} and {@code Z} in upper case. */
+  private static final Pattern RFC3339 =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
+
+  private RecordCodec() {}
+
+  /** Thrown for a line that is not a valid record; carries a PAN-free message. */
+  static final class InvalidRecord extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidRecord(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Parses one JSON Lines record (without its newline). */
+  static TokenRecord parse(byte[] buf, int off, int len) throws InvalidRecord {
+    try (JsonParser p = FACTORY.createParser(buf, off, len)) {
+      TokenRecord record = parseRecord(p);
+      if (p.nextToken() != null) {
+        throw new InvalidRecord("trailing data after the JSON object");
+      }
+      return record;
+    } catch (InvalidRecord e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRecord(e.getMessage());
+    } catch (IOException e) {
+      // Jackson's message may quote the input: report only where it failed.
+      long column = -1;
+      if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+        var loc = ((com.fasterxml.jackson.core.JsonProcessingException) e).getLocation();
+        column = loc == null ? -1 : loc.getColumnNr();
+      }
+      throw new InvalidRecord("not valid JSON" + (column > 0 ? " (near column " + column + ")" : ""));
+    }
+  }
+
+  private static TokenRecord parseRecord(JsonParser p) throws IOException, InvalidRecord {
+    expect(p.nextToken(), JsonToken.START_OBJECT, "a record must be a JSON object");
+    TokenRecord.Builder b = TokenRecord.builder();
+    boolean seenCard = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "id":
+          b.id(string(p, t, "id"));
+          break;
+        case "card":
+          b.card(parseCard(p, t));
+          seenCard = true;
+          break;
+        case "created_at": {
+          String text = string(p, t, "created_at");
+          b.createdAtText(instant(text, "created_at"), text);
+          break;
+        }
+        case "expires_at":
+          if (t != JsonToken.VALUE_NULL) {
+            String text = string(p, t, "expires_at");
+            b.expiresAtText(instant(text, "expires_at"), text);
+          }
+          break;
+        case "metadata":
+          if (t != JsonToken.VALUE_NULL) {
+            b.metadata(metadata(p, t));
+          }
+          break;
+        default:
+          b.extraField(name, compact(p));
+      }
+    }
+    if (!seenCard) {
+      throw new InvalidRecord("card is required");
+    }
+    return b.build();
+  }
+
+  private static Card parseCard(JsonParser p, JsonToken t) throws IOException, InvalidRecord {
+    expect(t, JsonToken.START_OBJECT, "card must be a JSON object");
+    Card.Builder c = Card.builder();
+    boolean month = false;
+    boolean year = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "cardholder_name":
+          c.cardholderName(v == JsonToken.VALUE_NULL ? null : string(p, v, "card.cardholder_name"));
+          break;
+        case "expiry_month":
+          c.expiryMonth(integer(p, v, "card.expiry_month"));
+          month = true;
+          break;
+        case "expiry_year":
+          c.expiryYear(integer(p, v, "card.expiry_year"));
+          year = true;
+          break;
+        case "account_number":
+          c.accountNumber(string(p, v, "card.account_number"));
+          break;
+        case "scheme":
+          c.scheme(v == JsonToken.VALUE_NULL ? null : string(p, v, "card.scheme"));
+          break;
+        default:
+          c.extraField(name, compact(p));
+      }
+    }
+    if (!month) {
+      throw new InvalidRecord("card.expiry_month is required");
+    }
+    if (!year) {
+      throw new InvalidRecord("card.expiry_year is required");
+    }
+    return c.build();
+  }
+
+  private static Map<String, String> metadata(JsonParser p, JsonToken t) throws IOException, InvalidRecord {
+    expect(t, JsonToken.START_OBJECT, "metadata must be a JSON object");
+    Map<String, String> m = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      m.put(key, string(p, p.nextToken(), "metadata values"));
+    }
+    return m;
+  }
+
+  private static String compact(JsonParser p) throws IOException {
+    JsonNode node = MAPPER.readTree(p);
+    return MAPPER.writeValueAsString(node);
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected, String message) throws InvalidRecord {
+    if (actual != expected) {
+      throw new InvalidRecord(message);
+    }
+  }
+
+  private static String string(JsonParser p, JsonToken t, String field) throws IOException, InvalidRecord {
+    if (t != JsonToken.VALUE_STRING) {
+      throw new InvalidRecord(field + " must be a string");
+    }
+    return p.getText();
+  }
+
+  private static int integer(JsonParser p, JsonToken t, String field) throws IOException, InvalidRecord {
+    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+      throw new InvalidRecord(field + " must be an integer");
+    }
+    return p.getIntValue();
+  }
+
+  static Instant instant(String text, String field) throws InvalidRecord {
+    if (!RFC3339.matcher(text).matches()) {
+      throw new InvalidRecord(field + " must be an RFC 3339 date-time");
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new InvalidRecord(field + " must be an RFC 3339 date-time");
+    }
+  }
+
+  /** {@code json} as compact JSON if it is exactly one JSON value, else {@code null}. */
+  static String compactJson(String json) {
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() == null) {
+        return null;
+      }
+      String compact = compact(p);
+      return p.nextToken() == null ? compact : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Appends the record's canonical JSON (no newline) to {@code out}. */
+  static void write(TokenRecord r, ByteArrayBuilder out) {
+    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField("id", r.id());
+      g.writeFieldName("card");
+      writeCard(g, r.card());
+      g.writeStringField("created_at", r.createdAtText());
+      if (r.expiresAtText() != null) {
+        g.writeStringField("expires_at", r.expiresAtText());
+      }
+      if (r.hasMetadata()) {
+        g.writeObjectFieldStart("metadata");
+        for (Map.Entry<String, String> e : r.metadata().entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
+      writeExtra(g, r.extraFields());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory JSON generation failed", e);
+    }
+  }
+
+  private static void writeCard(JsonGenerator g, Card c) throws IOException {
+    g.writeStartObject();
+    if (c.cardholderName().isPresent()) {
+      g.writeStringField("cardholder_name", c.cardholderName().get());
+    }
+    g.writeNumberField("expiry_month", c.expiryMonth());
+    g.writeNumberField("expiry_year", c.expiryYear());
+    g.writeStringField("account_number", c.accountNumber());
+    if (c.scheme().isPresent()) {
+      g.writeStringField("scheme", c.scheme().get());
+    }
+    writeExtra(g, c.extraFields());
+    g.writeEndObject();
+  }
+
+  private static void writeExtra(JsonGenerator g, Map<String, String> extra) throws IOException {
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      g.writeFieldName(e.getKey());
+      g.writeRawValue(e.getValue());
+    }
+  }
+}

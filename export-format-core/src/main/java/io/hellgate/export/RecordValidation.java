@@ -1,0 +1,81 @@
+package io.hellgate.export;
+
+import java.util.Map;
+import java.util.Set;
+
+/** The record rules of docs/format.md; messages never contain an account number. */
+final class RecordValidation {
+  static final Set<String> RECORD_MEMBERS = Set.of("id", "card", "created_at", "expires_at", "metadata");
+  static final Set<String> CARD_MEMBERS =
+      Set.of("cardholder_name", "expiry_month", "expiry_year", "account_number", "scheme");
+
+  private RecordValidation() {}
+
+  static void requireText(String where, String field, String value, int maxLength) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(where + ": " + field + " is required and must not be blank");
+    }
+    checkLength(where, field, value, maxLength);
+  }
+
+  static void checkLength(String where, String field, String value, int maxLength) {
+    if (value.length() > maxLength) {
+      throw new IllegalArgumentException(
+          where + ": " + field + " is longer than " + maxLength + " characters (" + value.length() + ")");
+    }
+  }
+
+  static void checkAccountNumber(String where, String pan) {
+    if (pan == null) {
+      throw new IllegalArgumentException(where + ": account_number is required");
+    }
+    int n = pan.length();
+    boolean digits = n >= 12 && n <= 19;
+    for (int i = 0; digits && i < n; i++) {
+      char c = pan.charAt(i);
+      digits = c >= '0' && c <= '9';
+    }
+    if (!digits) {
+      // Length only: the value itself may be (close to) a PAN and must not leak.
+      throw new IllegalArgumentException(
+          where + ": account_number must be 12 to 19 ASCII digits (got " + n + " characters)");
+    }
+  }
+
+  /** Checks extra members and rewrites each value to compact JSON (so no newline can slip in). */
+  static void normalizeExtraFields(String where, Map<String, String> extra, Set<String> known) {
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      if (known.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            where + ": extra field '" + printable(e.getKey()) + "' shadows a known member");
+      }
+      String compact = RecordCodec.compactJson(e.getValue());
+      if (compact == null) {
+        throw new IllegalArgumentException(
+            where + ": extra field '" + printable(e.getKey()) + "' is not a single JSON value");
+      }
+      e.setValue(compact);
+    }
+  }
+
+  /**
+   * A short, log-safe rendering of an identifier: control characters replaced, at most 64
+   * characters, and anything that looks like a PAN (12 or more digits in a row) masked.
+   */
+  static String printable(String s) {
+    StringBuilder out = new StringBuilder(Math.min(s.length(), 64));
+    int digitRun = 0;
+    for (int i = 0; i < s.length() && out.length() < 64; i++) {
+      char c = s.charAt(i);
+      out.append(Character.isISOControl(c) ? '?' : c);
+      digitRun = c >= '0' && c <= '9' ? digitRun + 1 : 0;
+      if (digitRun >= 12) {
+        return "<masked>";
+      }
+    }
+    if (s.length() > 64) {
+      out.append('…');
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,49 @@
+package io.hellgate.export.internal;
+
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM (NIST SP 800-38D) with a 96-bit IV and a 128-bit tag, built only from the JDK's
+ * intrinsified {@code AES/GCM} encryption and {@code AES/CTR}, so that a reader can verify a tag in
+ * constant memory before it releases plaintext (SunJCE's GCM decryption buffers the whole message).
+ *
+ * <ul>
+ *   <li>{@link #keystream}: GCM's CTR stage, counter block {@code IV || 00000002}
+ *       (inc32(J0)); xoring it with ciphertext yields plaintext.
+ *   <li>{@link #tagComputer}: a GCM <em>encryption</em> under the same key and IV. Fed the
+ *       plaintext, it reproduces the ciphertext and, at {@code doFinal}, the tag over it.
+ * </ul>
+ */
+public final class AesGcm {
+  /** Key size: AES-256. */
+  public static final int KEY_BYTES = 32;
+  /** IV size: 96 bits. */
+  public static final int IV_BYTES = 12;
+  /** Tag size: 128 bits. */
+  public static final int TAG_BYTES = 16;
+  /** The most plaintext one (key, IV) may protect: 2^36 − 32 bytes (SP 800-38D, 5.2.1.1). */
+  public static final long MAX_PLAINTEXT_BYTES = (1L << 36) - 32;
+
+  private AesGcm() {}
+
+  /** A GCM encryption cipher (the writer's, or a reader's tag computer). */
+  public static Cipher encryptor(byte[] key, byte[] iv) throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
+    return c;
+  }
+
+  /** GCM's keystream as an {@code AES/CTR} cipher: update() turns ciphertext into plaintext. */
+  public static Cipher keystream(byte[] key, byte[] iv) throws GeneralSecurityException {
+    byte[] counter = new byte[16];
+    System.arraycopy(iv, 0, counter, 0, IV_BYTES);
+    counter[15] = 2;
+    Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(counter));
+    return c;
+  }
+}

@@ -1,0 +1,153 @@
+package io.hellgate.export.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Checks JSON Lines framing over a stream of plaintext chunks without holding any line: strict
+ * UTF-8 (no overlongs, surrogates or code points above U+10FFFF), every line non-empty, at most
+ * {@code maxLineBytes} long, ending in {@code \n} and not {@code \r\n}. Counts lines. Reports the
+ * first problem by line number only, never by content. Not thread-safe.
+ */
+public final class LineScanner {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+
+  private final int maxLineBytes;
+  private long lines;
+  private long lineLength;
+  private int prev = -1;
+  private int need;
+  private int lo = 0x80;
+  private int hi = 0xbf;
+  private String error;
+
+  /** @param maxLineBytes the longest line accepted, without its newline */
+  public LineScanner(int maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /** Whether the 8 bytes hold a {@code \n}. */
+  private static boolean hasNewline(long w) {
+    long x = w ^ NEWLINES;
+    return ((x - ONES) & ~x & HIGH_BITS) != 0;
+  }
+
+  /** The index of the first {@code \n} in {@code b[from, to)}, or -1. */
+  public static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      if (hasNewline((long) LONGS.get(b, i))) {
+        break;
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Scans the next chunk of the stream. */
+  public void scan(byte[] b, int off, int len) {
+    if (error != null) {
+      return;
+    }
+    int end = off + len;
+    int i = off;
+    while (i < end) {
+      if (need == 0 && i + 8 <= end) {
+        long w = (long) LONGS.get(b, i);
+        if ((w & HIGH_BITS) == 0 && !hasNewline(w)) {
+          lineLength += 8;
+          i += 8;
+          prev = (int) (w >>> 56);
+          continue;
+        }
+      }
+      int c = b[i] & 0xff;
+      if (need > 0) {
+        if (c < lo || c > hi) {
+          fail("is not valid UTF-8");
+          return;
+        }
+        need--;
+        lo = 0x80;
+        hi = 0xbf;
+      } else if (c == '\n') {
+        if (lineLength == 0) {
+          fail("is empty");
+          return;
+        }
+        if (prev == '\r') {
+          fail("ends in \\r\\n; lines must end in \\n alone");
+          return;
+        }
+        if (lineLength > maxLineBytes) {
+          fail("is longer than " + maxLineBytes + " bytes");
+          return;
+        }
+        lines++;
+        lineLength = -1; // the increment below makes it 0
+      } else if (c >= 0x80 && !lead(c)) {
+        fail("is not valid UTF-8");
+        return;
+      }
+      prev = c;
+      lineLength++;
+      i++;
+    }
+    if (lineLength > maxLineBytes) {
+      fail("is longer than " + maxLineBytes + " bytes");
+    }
+  }
+
+  private boolean lead(int c) {
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c == 0xe0) {
+        lo = 0xa0;
+      } else if (c == 0xed) {
+        hi = 0x9f;
+      }
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c == 0xf0) {
+        lo = 0x90;
+      } else if (c == 0xf4) {
+        hi = 0x8f;
+      }
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private void fail(String what) {
+    error = "line " + (lines + 1) + " " + what;
+  }
+
+  /** Ends the stream: the last line must have ended in {@code \n}. */
+  public void finish() {
+    if (error == null && (need > 0 || lineLength > 0)) {
+      fail(need > 0 ? "is not valid UTF-8 (truncated sequence)" : "does not end in \\n");
+    }
+  }
+
+  /** Complete lines seen so far. */
+  public long lines() {
+    return lines;
+  }
+
+  /** The first framing problem, or null. */
+  public String error() {
+    return error;
+  }
+}
