@@ -83,6 +83,7 @@ public final class ExportWriter implements Closeable {
   private final byte[] cipherOut = new byte[CHUNK + AesGcm.TAG_BYTES];
   private final ByteArrayBuilder lineBuffer = new ByteArrayBuilder(512);
   private int fill;
+  private long plaintextLimit = AesGcm.MAX_PLAINTEXT_BYTES;
   private long plaintextBytes;
   private long records;
   private boolean finished;
@@ -202,7 +203,7 @@ public final class ExportWriter implements Closeable {
     if (len > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    if (plaintextBytes + len + 1 > AesGcm.MAX_PLAINTEXT_BYTES) {
+    if (plaintextBytes + len + 1 > plaintextLimit) {
       throw fail(
           Reason.LIMIT_EXCEEDED,
           "export would exceed AES-GCM's limit of 2^36 - 32 bytes for one key and IV; split it");
@@ -238,6 +239,12 @@ public final class ExportWriter implements Closeable {
       throw e;
     }
     fill = 0;
+  }
+
+  /** Lowers the GCM limit, so tests can reach it without writing 64 GiB. */
+  ExportWriter plaintextLimitForTesting(long limit) {
+    this.plaintextLimit = limit;
+    return this;
   }
 
   /** Records written so far. */

@@ -42,7 +42,6 @@ final class RecordCodec {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder(FACTORY)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   /** RFC 3339 date-time (section 5.6), with the {@code T} and {@code Z} in upper case. */

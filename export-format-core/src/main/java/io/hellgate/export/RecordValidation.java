@@ -19,6 +19,9 @@ final class RecordValidation {
   }
 
   static void checkLength(String where, String field, String value, int maxLength) {
+    if (!isWellFormed(value)) {
+      throw new IllegalArgumentException(where + ": " + field + " contains an unpaired surrogate (not encodable as UTF-8)");
+    }
     if (value.length() > maxLength) {
       throw new IllegalArgumentException(
           where + ": " + field + " is longer than " + maxLength + " characters (" + value.length() + ")");
@@ -56,6 +59,19 @@ final class RecordValidation {
       }
       e.setValue(compact);
     }
+  }
+
+  /** Whether {@code s} is well-formed UTF-16: every surrogate is part of a pair. */
+  static boolean isWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

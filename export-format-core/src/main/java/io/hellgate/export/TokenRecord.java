@@ -239,6 +239,8 @@ public final class TokenRecord {
           if (e.getKey() == null || e.getValue() == null) {
             throw new IllegalArgumentException(where + ": metadata keys and values must not be null");
           }
+          RecordValidation.checkLength(where, "metadata key", e.getKey(), 1024);
+          RecordValidation.checkLength(where, "metadata value", e.getValue(), ExportWriter.MAX_LINE_BYTES);
         }
       }
       RecordValidation.normalizeExtraFields(where, extraFields, RecordValidation.RECORD_MEMBERS);

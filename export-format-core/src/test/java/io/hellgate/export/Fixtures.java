@@ -29,6 +29,10 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  static String recipientFingerprint() {
+    return io.hellgate.export.internal.Fingerprints.sha256(RECIPIENT_CERT);
+  }
+
   static byte[] resource(String name) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
       if (in == null) {

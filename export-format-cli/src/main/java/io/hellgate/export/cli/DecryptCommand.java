@@ -1,0 +1,110 @@
+package io.hellgate.export.cli;
+
+import io.hellgate.export.ExportReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code export-tool decrypt ARCHIVE --key KEY.pem [--out FILE]}: the verified JSON Lines, to
+ * stdout or to FILE. FILE appears (owner-only, atomically renamed) only after full verification.
+ */
+@Command(
+    name = "decrypt",
+    description = {
+      "Verify an export completely, then write its JSON Lines to stdout or --out FILE.",
+      "With --out, FILE is created only after everything verified; on failure no file exists."
+    })
+final class DecryptCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz.")
+  Path archive;
+
+  @Mixin KeyFiles keys;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON Lines here instead of stdout.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    ExportReader.Options.Builder options = ExportReader.options();
+    keys.load().forEach(options::key);
+    AtomicLong read = new AtomicLong();
+    try (InputStream in = Progress.counting(Files.newInputStream(archive), read);
+        ExportReader reader = ExportReader.open(in, options.build())) {
+      try (Progress progress = Progress.start(spec.commandLine().getErr(), "verifying", read, Files.size(archive))) {
+        reader.verify();
+      }
+      long count;
+      if (out == null) {
+        Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        count = copy(reader, w);
+        w.flush();
+      } else {
+        count = toFile(reader);
+      }
+      spec.commandLine()
+          .getErr()
+          .println("decrypted " + count + " records (" + reader.manifest().checksum() + ")" + (out == null ? "" : " to " + out));
+      return ExportTool.OK;
+    }
+  }
+
+  private static long copy(ExportReader reader, Writer w) throws IOException {
+    long n = 0;
+    for (String line; (line = reader.nextLine()) != null; n++) {
+      w.write(line);
+      w.write('\n');
+    }
+    return n;
+  }
+
+  private long toFile(ExportReader reader) throws IOException {
+    Path dir = out.toAbsolutePath().getParent();
+    Path tmp =
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+            ? Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+            : Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial");
+    try {
+      long n;
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream os = Channels.newOutputStream(ch);
+          Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
+        n = copy(reader, w);
+        w.flush();
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return n;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.hellgate.export.cli;
+
+import io.hellgate.export.ExportFormatException;
+import io.hellgate.export.ExportManifest;
+import io.hellgate.export.ExportWriter;
+import io.hellgate.export.Recipient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code export-tool encrypt --cert CERT.pem --in tokens.jsonl --out export.tgz [--instance ID]}. */
+@Command(name = "encrypt", description = "Encrypt a JSON Lines file of token records to a recipient certificate.")
+final class EncryptCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--cert", required = true, paramLabel = "CERT.pem", description = "Recipient certificate (PEM or DER).")
+  Path cert;
+
+  @Option(names = "--in", required = true, paramLabel = "tokens.jsonl", description = "Token records, one JSON object per line.")
+  Path in;
+
+  @Option(names = "--out", required = true, paramLabel = "export.tgz", description = "The archive to create.")
+  Path out;
+
+  @Option(names = "--instance", paramLabel = "ID", defaultValue = "local.on-hellgate.cloud",
+      description = "guardian_instance to record (default: ${DEFAULT-VALUE}).")
+  String instance;
+
+  @Override
+  public Integer call() throws Exception {
+    Recipient recipient = Recipient.unverified(Pem.certificate(cert));
+    spec.commandLine().getErr().println(
+        "warning: the recipient certificate was not checked against a certificate policy");
+    ExportWriter.Options options = ExportWriter.options().recipient(recipient).guardianInstance(instance).build();
+    var decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ExportManifest manifest;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(in), decoder), 1 << 16);
+        ExportWriter w = ExportWriter.open(out, options)) {
+      long lineNo = 0;
+      for (String line; (line = r.readLine()) != null; ) {
+        lineNo++;
+        if (line.isEmpty()) {
+          throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, in + ": line " + lineNo + " is empty");
+        }
+        w.writeLine(line);
+      }
+      manifest = w.finish();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, in + " is not valid UTF-8");
+    }
+    var o = spec.commandLine().getOut();
+    o.println("wrote " + out + ": " + manifest.recordCount() + " records, " + manifest.checksum());
+    o.println("recipient: " + manifest.recipientSubject() + " (" + manifest.recipientFingerprint() + ")");
+    o.flush();
+    return ExportTool.OK;
+  }
+}

@@ -1,0 +1,91 @@
+package io.hellgate.export.cli;
+
+import io.hellgate.export.ExportFormatException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code export-tool}: write, read, verify and inspect encrypted PCI token exports.
+ *
+ * <p>Exit status: 0 success; 1 the archive or certificate was rejected (tampered, wrong key,
+ * policy); 2 usage or I/O error.
+ */
+@Command(
+    name = "export-tool",
+    mixinStandardHelpOptions = true,
+    version = "export-tool 0.1.0 (format 1.0)",
+    description = "Encrypted PCI token exports (format 1.0): write, read, verify, inspect.",
+    subcommands = {
+      EncryptCommand.class,
+      DecryptCommand.class,
+      VerifyCommand.class,
+      InspectCommand.class
+    })
+public final class ExportTool implements Runnable {
+  /** Exit status: accepted / success. */
+  static final int OK = 0;
+  /** Exit status: the archive or certificate was rejected. */
+  static final int REJECTED = 1;
+  /** Exit status: usage or I/O error. */
+  static final int USAGE_OR_IO = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  /** A configured command line, so tests run exactly what users run. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new ExportTool());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter e = commandLine.getErr();
+          if (ex instanceof ExportFormatException) {
+            ExportFormatException fe = (ExportFormatException) ex;
+            e.println("rejected [" + fe.reason().code() + "]: " + fe.getMessage());
+            e.flush();
+            return REJECTED;
+          }
+          if (ex instanceof Rejected) {
+            e.println("rejected: " + ex.getMessage());
+            e.flush();
+            return REJECTED;
+          }
+          if (ex instanceof java.nio.file.NoSuchFileException) {
+            e.println("error: no such file: " + ex.getMessage());
+          } else if (ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
+              || ex instanceof IllegalStateException) {
+            e.println("error: " + ex.getMessage());
+          } else {
+            e.println("error: " + ex);
+          }
+          e.flush();
+          return USAGE_OR_IO;
+        });
+    return cl;
+  }
+
+  /** Runs the tool. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int status = commandLine(out, err).execute(args);
+    out.flush();
+    System.exit(status);
+  }
+
+  /** A rejection that is not an {@link ExportFormatException}: exit status 1. */
+  static final class Rejected extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Rejected(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package io.hellgate.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hellgate.export.ExportFormatException.Reason;
+import io.hellgate.export.internal.AesGcm;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportWriterTest {
+  private static final String PAN = "4111111111111111";
+  private static final String LINE =
+      "{\"id\":\"a\",\"card\":{\"expiry_month\":12,\"expiry_year\":2030,\"account_number\":\"" + PAN
+          + "\"},\"created_at\":\"2023-10-01T12:00:00Z\"}";
+
+  private static List<TokenRecord> records(int n) {
+    return IntStream.range(0, n).mapToObj(Fixtures::record).collect(Collectors.toList());
+  }
+
+  @Test
+  void pinnedClockIdAndRandomnessGiveIdenticalBytes() throws Exception {
+    byte[] a = Fixtures.writeArchive(Fixtures.pinnedWriterOptions(7), records(50));
+    byte[] b = Fixtures.writeArchive(Fixtures.pinnedWriterOptions(7), records(50));
+    byte[] c = Fixtures.writeArchive(Fixtures.pinnedWriterOptions(8), records(50));
+    assertThat(a).isEqualTo(b);
+    assertThat(a).isNotEqualTo(c);
+  }
+
+  @Test
+  void fixesGzipAndTarHeaderFields() throws Exception {
+    byte[] a = Fixtures.writeArchive(Fixtures.pinnedWriterOptions(7), records(2));
+    assertThat(Arrays.copyOf(a, 10)).containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new java.util.zip.GZIPInputStream(new ByteArrayInputStream(a)))) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        assertThat(e.getMode()).isEqualTo(0100644);
+        assertThat(e.getLongUserId()).isZero();
+        assertThat(e.getLongGroupId()).isZero();
+        assertThat(e.getUserName()).isEmpty();
+        assertThat(e.getGroupName()).isEmpty();
+        assertThat(e.getModTime().toInstant()).isEqualTo(Fixtures.CLOCK.instant());
+      }
+    }
+  }
+
+  @Test
+  void manifestUsesTheSeedsFieldsAndStringForms() throws Exception {
+    byte[] a = Fixtures.writeArchive(Fixtures.pinnedWriterOptions(7), records(2));
+    String json = new String(TestArchives.data(a, "manifest.json"), StandardCharsets.UTF_8);
+    assertThat(json).startsWith("{\n  \"version\": \"1.0\",\n  \"export_id\": \"" + Fixtures.EXPORT_ID + "\",\n"
+        + "  \"created_at\": \"2025-01-15T10:43:00Z\",\n  \"guardian_instance\": \"my-cluster-id.on-hellgate.cloud\",\n");
+    assertThat(json).endsWith("}\n");
+    var m = TestArchives.manifest(a);
+    var r = m.get("encryption").get("recipient");
+    assertThat(m.get("encryption").get("algorithm").asText()).isEqualTo("RSA-OAEP-256");
+    assertThat(r.get("subject").asText()).isEqualTo("CN=recipient.export.example, O=Acme Payments GmbH, C=DE");
+    assertThat(r.get("fingerprint").asText()).matches("sha256:[0-9a-f]{2}(:[0-9a-f]{2}){31}");
+    assertThat(r.get("serial").asText()).matches("[0-9a-f]{2}(:[0-9a-f]{2})*");
+    assertThat(m.get("content").get("checksum").asText()).matches("sha256:[0-9a-f]{64}");
+    assertThat(m.get("content").get("record_count").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void pathTargetAppearsOnlyWhenFinished(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("export.tgz");
+    try (ExportWriter w = ExportWriter.open(target, Fixtures.writerOptions())) {
+      w.write(Fixtures.record(1));
+      assertThat(target).doesNotExist();
+      w.finish();
+      assertThat(target).exists();
+    }
+    assertThat(Files.list(dir)).containsExactly(target);
+    try (ExportReader r = ExportReader.open(target, Fixtures.readerOptions())) {
+      assertThat(r.nextRecord()).isEqualTo(Fixtures.record(1));
+    }
+  }
+
+  @Test
+  void closeWithoutFinishWritesNothing(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("export.tgz");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(target, Fixtures.writerOptions());
+        ExportWriter s = ExportWriter.open(out, Fixtures.writerOptions())) {
+      w.write(Fixtures.record(1));
+      s.write(Fixtures.record(1));
+    }
+    assertThat(Files.list(dir)).isEmpty();
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void spillsCiphertextToAnOwnerOnlyFileAndDeletesIt(@TempDir Path spool) throws Exception {
+    ExportWriter.Options options = ExportWriter.options()
+        .recipient(Recipient.unverified(Fixtures.RECIPIENT_CERT))
+        .guardianInstance("g")
+        .spoolDirectory(spool)
+        .memorySpoolBytes(0)
+        .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(out, options)) {
+      for (int i = 0; i < 2000; i++) {
+        w.write(Fixtures.record(i));
+      }
+      try (var files = Files.list(spool)) {
+        Path f = files.findFirst().orElseThrow();
+        assertThat(Files.getPosixFilePermissions(f)).extracting(Object::toString)
+            .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        byte[] spooled = Files.readAllBytes(f);
+        assertThat(new String(spooled, StandardCharsets.ISO_8859_1)).doesNotContain("411111");
+      }
+      w.finish();
+    }
+    assertThat(Files.list(spool)).isEmpty();
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
+      r.verify();
+      assertThat(r.manifest().recordCount()).isEqualTo(2000);
+    }
+  }
+
+  @Test
+  void writeLineKeepsBytesExactly() throws Exception {
+    String unusual = "{ \"id\" : \"x\", \"card\":{\"account_number\":\"4111111111111111\",\"expiry_month\":1,"
+        + "\"expiry_year\":2031, \"scheme\":null}, \"created_at\":\"2023-10-01T12:00:00.5+02:00\", \"z\":[1.50,{}]}";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(out, Fixtures.writerOptions())) {
+      w.writeLine(unusual);
+      w.finish();
+    }
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
+      assertThat(r.nextLine()).isEqualTo(unusual);
+      assertThat(r.nextLine()).isNull();
+    }
+  }
+
+  @Test
+  void rejectsInvalidLinesWithoutRevealingThePan() throws Exception {
+    String[] bad = {
+      LINE.replace(PAN, PAN + "12345"), // 21 digits
+      LINE.replace(PAN, PAN.substring(0, 11)),
+      LINE.replace(PAN, "4111 1111 1111 1111"),
+      LINE.replace("\"expiry_month\":12", "\"expiry_month\":13"),
+      LINE.replace("\"id\":\"a\",", ""),
+      LINE.replace(",\"created_at\":\"2023-10-01T12:00:00Z\"", ""),
+      LINE.replace("}", ", \"account_number\":\"" + PAN + "\"}"), // duplicate member
+      LINE.substring(0, LINE.length() - 1),
+      LINE + "{}",
+      "[\"" + PAN + "\"]",
+      "{\"id\":\"" + PAN + "x\",\"card\":7}",
+    };
+    try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
+      for (String line : bad) {
+        assertThatThrownBy(() -> w.writeLine(line))
+            .as(line.replace(PAN, "<pan>"))
+            .isInstanceOf(ExportFormatException.class)
+            .satisfies(e -> {
+              assertThat(((ExportFormatException) e).reason()).isEqualTo(Reason.MALFORMED_RECORD);
+              assertThat(e.getMessage()).doesNotContain("41111111").startsWith("line 1: ");
+            });
+      }
+      w.writeLine(LINE); // the writer stays usable after a rejected line
+      assertThat(w.recordCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void rejectsLineBreaksInsideALine() throws Exception {
+    try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
+      assertThatThrownBy(() -> w.writeLine(LINE.replace(",\"created_at\"", ",\n\"created_at\"")))
+          .isInstanceOf(ExportFormatException.class)
+          .hasMessageContaining("line break");
+    }
+  }
+
+  @Test
+  void refusesToExceedTheGcmLimit() throws Exception {
+    assertThat(AesGcm.MAX_PLAINTEXT_BYTES).isEqualTo((1L << 36) - 32);
+    try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
+      w.plaintextLimitForTesting(1000);
+      w.write(Fixtures.record(0));
+      assertThatThrownBy(() -> {
+            for (int i = 0; i < 10; i++) {
+              w.write(Fixtures.record(i));
+            }
+          })
+          .isInstanceOf(ExportFormatException.class)
+          .hasMessageContaining("2^36 - 32")
+          .extracting(e -> ((ExportFormatException) e).reason())
+          .isEqualTo(Reason.LIMIT_EXCEEDED);
+      assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void misuseIsIllegalState() throws Exception {
+    ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions());
+    w.finish();
+    assertThatThrownBy(() -> w.write(Fixtures.record(0))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class);
+    w.close();
+    assertThatThrownBy(() -> ExportWriter.options().guardianInstance("g").build()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ExportWriter.options().recipient(Recipient.unverified(Fixtures.RECIPIENT_CERT)).build())
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void emptyExportRoundTrips() throws Exception {
+    byte[] a = Fixtures.writeArchive(Fixtures.writerOptions(), List.of());
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(a), Fixtures.readerOptions())) {
+      assertThat(r.manifest().recordCount()).isZero();
+      assertThat(r.manifest().checksum()).isEqualTo("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+      assertThat(r.nextRecord()).isNull();
+    }
+  }
+
+  @Test
+  void toStringNeverShowsThePan() {
+    TokenRecord r = Fixtures.record(3);
+    String pan = r.card().accountNumber();
+    assertThat(r.toString()).doesNotContain(pan).doesNotContain(pan.substring(0, 12)).contains(r.card().last4());
+    assertThat(r.card().toString()).doesNotContain(pan.substring(0, 12)).doesNotContain("John");
+  }
+}
