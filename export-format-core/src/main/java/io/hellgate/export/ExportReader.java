@@ -407,7 +407,14 @@ public final class ExportReader implements Closeable {
       return false;
     }
     try {
-      plim = keystream == null ? streaming.process(cbuf, n, pbuf) : keystream.update(cbuf, 0, n, pbuf, 0);
+      if (keystream == null) {
+        plim = streaming.process(cbuf, n, pbuf);
+      } else {
+        plim = 0;
+        for (int off = 0; off < n; off += AesGcm.SLICE) {
+          plim += keystream.update(cbuf, off, Math.min(AesGcm.SLICE, n - off), pbuf, off);
+        }
+      }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("decryption failed", e);
     }
@@ -455,7 +462,7 @@ public final class ExportReader implements Closeable {
     private final Cipher tagComputer;
     private final MessageDigest sha256;
     private final LineScanner lines;
-    private final byte[] scratch = new byte[CHUNK + 2 * AesGcm.TAG_BYTES];
+    private final byte[] scratch = new byte[AesGcm.SLICE + 2 * AesGcm.TAG_BYTES];
     private long bytes;
 
     Verification(byte[] key, byte[] iv, int maxLineBytes) throws GeneralSecurityException {
@@ -467,12 +474,18 @@ public final class ExportReader implements Closeable {
 
     /** Decrypts {@code n} bytes of {@code c} into {@code p} and feeds every check; returns n. */
     int process(byte[] c, int n, byte[] p) throws GeneralSecurityException {
-      int m = keystream.update(c, 0, n, p, 0);
-      tagComputer.update(p, 0, m, scratch, 0);
-      sha256.update(p, 0, m);
-      lines.scan(p, 0, m);
-      bytes += m;
-      return m;
+      for (int off = 0; off < n; off += AesGcm.SLICE) {
+        int len = Math.min(AesGcm.SLICE, n - off);
+        int m = keystream.update(c, off, len, p, off);
+        if (m != len) {
+          throw new IllegalStateException("CTR returned " + m + " of " + len + " bytes");
+        }
+        tagComputer.update(p, off, len, scratch, 0);
+        sha256.update(p, off, len);
+        lines.scan(p, off, len);
+      }
+      bytes += n;
+      return n;
     }
 
     void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {

@@ -228,9 +228,13 @@ public final class ExportWriter implements Closeable {
   }
 
   private void flushChunk() throws IOException {
-    sha256.update(plain, 0, fill);
     try {
-      int n = gcm.update(plain, 0, fill, cipherOut, 0);
+      int n = 0;
+      for (int off = 0; off < fill; off += AesGcm.SLICE) {
+        int len = Math.min(AesGcm.SLICE, fill - off);
+        sha256.update(plain, off, len);
+        n += gcm.update(plain, off, len, cipherOut, n);
+      }
       spool.write(cipherOut, 0, n);
     } catch (GeneralSecurityException e) {
       throw fail(Reason.LIMIT_EXCEEDED, "encryption failed: " + e.getClass().getSimpleName());

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       EncryptCommand.class,
       DecryptCommand.class,
       VerifyCommand.class,
-      InspectCommand.class
+      InspectCommand.class,
+      BenchCommand.class
     })
 public final class ExportTool implements Runnable {
   /** Exit status: accepted / success. */
