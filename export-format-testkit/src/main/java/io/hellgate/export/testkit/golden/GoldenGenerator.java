@@ -1,6 +1,6 @@
 package io.hellgate.export.testkit.golden;
 
-import static io.hellgate.export.testkit.golden.ArchiveBytes.Entry;
+import io.hellgate.export.testkit.golden.ArchiveBytes.Entry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class GoldenGenerator {
+  private static final String CUT = "ExportWriter, then cut";
   private final Path dir;
   private final X509Certificate recipient;
   private final X509Certificate other;
@@ -246,13 +247,13 @@ public final class GoldenGenerator {
     invalid("wrong-key", "encrypted to the 'other' certificate, read with the recipient key", "wrong_key", pack(s));
 
     byte[] small = GoldenSet.writerArchive("valid-small", recipient);
-    invalid("truncated-archive", "valid-small cut in the middle of the data entry", "malformed_archive",
+    invalid("truncated-archive", "valid-small cut in the middle of the data entry", "malformed_archive", CUT,
         Arrays.copyOf(small, 1600));
-    invalid("truncated-gzip-trailer", "valid-small without the last 4 bytes (ISIZE)", "malformed_archive",
+    invalid("truncated-gzip-trailer", "valid-small without the last 4 bytes (ISIZE)", "malformed_archive", CUT,
         Arrays.copyOf(small, small.length - 4));
     byte[] badCrc = small.clone();
     badCrc[badCrc.length - 8] ^= 1;
-    invalid("gzip-crc-mismatch", "valid-small with a wrong gzip CRC32", "malformed_archive", badCrc);
+    invalid("gzip-crc-mismatch", "valid-small with a wrong gzip CRC32", "malformed_archive", CUT, badCrc);
 
     s = seal("wrong-record-count", text, recipient);
     s.object("content").put("record_count", 4L);
@@ -435,7 +436,11 @@ public final class GoldenGenerator {
   }
 
   private void invalid(String id, String description, String reason, byte[] archive) {
-    Map<String, Object> v = entry(id, description, id.startsWith("truncated") || id.startsWith("gzip") ? "ExportWriter, then cut" : "generator", archive, "recipient");
+    invalid(id, description, reason, "generator", archive);
+  }
+
+  private void invalid(String id, String description, String reason, String madeBy, byte[] archive) {
+    Map<String, Object> v = entry(id, description, madeBy, archive, "recipient");
     v.put("result", "invalid");
     v.put("reason", reason);
   }
