@@ -20,24 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs docs/vectors/verify_vectors.py, an independent Python reader (the cryptography package, its
  * own gzip/tar/JSON handling), over the committed vectors: proof that they are not Java-shaped.
- * Skips when python3 or cryptography is missing.
+ * Skips when python3 or cryptography is missing; {@code -Dverify.python=/path/to/python3} picks
+ * another interpreter.
  */
 class PythonRunnerTest {
   static final Path SCRIPT = Path.of("..", "docs", "vectors", "verify_vectors.py");
   static final Path GOLDEN = Path.of("src", "main", "resources", "golden");
+  static final String PYTHON = System.getProperty("verify.python", "python3");
 
   @BeforeAll
   static void pythonWithCryptography() throws Exception {
     assumeTrue(Files.isRegularFile(SCRIPT), "skipped: " + SCRIPT.toAbsolutePath() + " is absent");
     int rc;
     try {
-      Process p = new ProcessBuilder("python3", "-c", "import cryptography").redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(PYTHON, "-c", "import cryptography").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       rc = p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
     } catch (IOException e) {
       rc = -1;
     }
-    assumeTrue(rc == 0, "skipped: python3 with the 'cryptography' package is not available (pip install cryptography)");
+    assumeTrue(rc == 0, "skipped: " + PYTHON + " with the 'cryptography' package is not available (pip install cryptography)");
   }
 
   static final class Run {
@@ -51,7 +53,7 @@ class PythonRunnerTest {
   }
 
   static Run run(Path golden) throws Exception {
-    Process p = new ProcessBuilder("python3", SCRIPT.toString(), golden.toString(), "--json").start();
+    Process p = new ProcessBuilder(PYTHON, SCRIPT.toString(), golden.toString(), "--json").start();
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
