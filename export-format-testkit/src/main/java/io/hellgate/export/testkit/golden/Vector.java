@@ -1,0 +1,117 @@
+package io.hellgate.export.testkit.golden;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One conformance vector of {@code golden/vectors.json}: an archive, the key to open it with, and
+ * the expected result: {@code valid} with record count, checksum and plaintext, or {@code invalid}
+ * with a reason code ({@code ExportFormatException.Reason.code()}).
+ *
+ * <p>Immutable and thread-safe; byte arrays are copied on the way out.
+ *
+ * <pre>{@code
+ * for (Vector v : ConformanceSuite.vectors()) {
+ *   System.out.println(v.id() + ": " + (v.isValid() ? "valid" : v.reason().orElseThrow()));
+ * }
+ * }</pre>
+ */
+public final class Vector {
+  private final String id;
+  private final String description;
+  private final byte[] archive;
+  private final byte[] privateKeyPem;
+  private final byte[] certificatePem;
+  private final String reason;
+  private final long recordCount;
+  private final String checksum;
+  private final byte[] plaintext;
+
+  Vector(
+      String id,
+      String description,
+      byte[] archive,
+      byte[] privateKeyPem,
+      byte[] certificatePem,
+      String reason,
+      long recordCount,
+      String checksum,
+      byte[] plaintext) {
+    this.id = Objects.requireNonNull(id);
+    this.description = Objects.requireNonNull(description);
+    this.archive = archive;
+    this.privateKeyPem = privateKeyPem;
+    this.certificatePem = certificatePem;
+    this.reason = reason;
+    this.recordCount = recordCount;
+    this.checksum = checksum;
+    this.plaintext = plaintext;
+  }
+
+  /** The case's id, for example {@code tampered-tag}. */
+  public String id() {
+    return id;
+  }
+
+  /** One line saying what the case is. */
+  public String description() {
+    return description;
+  }
+
+  /** The archive bytes (a copy). */
+  public byte[] archive() {
+    return archive.clone();
+  }
+
+  /** The recipient's private key as PKCS#8 PEM (a copy). Test key: never use it for real data. */
+  public byte[] privateKeyPem() {
+    return privateKeyPem.clone();
+  }
+
+  /** The recipient's certificate as PEM (a copy). */
+  public byte[] certificatePem() {
+    return certificatePem.clone();
+  }
+
+  /** {@link #privateKeyPem()} decoded with the JDK's RSA key factory. */
+  public PrivateKey privateKey() {
+    return Pem.privateKey(privateKeyPem);
+  }
+
+  /** {@link #certificatePem()} decoded. */
+  public X509Certificate certificate() {
+    return Pem.certificate(certificatePem);
+  }
+
+  /** Whether a conforming reader must accept the archive. */
+  public boolean isValid() {
+    return reason == null;
+  }
+
+  /** For an invalid case, the reason code a conforming reader must report. */
+  public Optional<String> reason() {
+    return Optional.ofNullable(reason);
+  }
+
+  /** For a valid case, the number of records; -1 otherwise. */
+  public long recordCount() {
+    return recordCount;
+  }
+
+  /** For a valid case, {@code sha256:} and the hex SHA-256 of the plaintext; null otherwise. */
+  public String checksum() {
+    return checksum;
+  }
+
+  /** For a valid case, the exact decrypted JSON Lines bytes (a copy); empty otherwise. */
+  public byte[] plaintext() {
+    return plaintext == null ? new byte[0] : plaintext.clone();
+  }
+
+  @Override
+  public String toString() {
+    return id + " (" + (isValid() ? "valid" : reason) + "): " + description;
+  }
+}
