@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.crypto.Cipher;
 
 /**
@@ -60,6 +62,9 @@ import javax.crypto.Cipher;
  */
 public final class ExportReader implements Closeable {
   private static final int CHUNK = 128 * 1024;
+  /** Exports at least this large are verified on two threads. */
+  private static final long PARALLEL_MIN_BYTES = 1 << 20;
+  private static final int PIPELINE_BUFFERS = 4;
 
   private enum State {
     OPEN,
@@ -489,20 +494,106 @@ public final class ExportReader implements Closeable {
     }
 
     void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
+      if (expectedSize >= PARALLEL_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
+        runPipelined(source, copyTo);
+      } else {
+        byte[] c = new byte[CHUNK];
+        byte[] p = new byte[CHUNK];
+        try {
+          for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
+            if (copyTo != null) {
+              copyTo.write(c, 0, n);
+            }
+            process(c, n, p);
+          }
+        } finally {
+          Arrays.fill(p, (byte) 0);
+        }
+      }
+      if (bytes != expectedSize) {
+        throw new ExportFormatException(Reason.MALFORMED_ARCHIVE, "data entry is truncated");
+      }
+    }
+
+    /**
+     * The same pass on two cores: this thread reads, spools, decrypts and recomputes the tag; a
+     * worker hashes and scans the plaintext. Four chunk buffers circulate between them.
+     */
+    private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
+      BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PIPELINE_BUFFERS);
+      BlockingQueue<Object[]> full = new ArrayBlockingQueue<>(PIPELINE_BUFFERS + 1);
+      List<byte[]> all = new ArrayList<>();
+      for (int i = 0; i < PIPELINE_BUFFERS; i++) {
+        byte[] b = new byte[CHUNK];
+        all.add(b);
+        free.add(b);
+      }
+      Object[] end = new Object[0];
+      Throwable[] workerFailure = new Throwable[1];
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  for (Object[] item; (item = full.take()) != end; ) {
+                    byte[] p = (byte[]) item[0];
+                    int n = (Integer) item[1];
+                    for (int off = 0; off < n; off += AesGcm.SLICE) {
+                      int len = Math.min(AesGcm.SLICE, n - off);
+                      sha256.update(p, off, len);
+                      lines.scan(p, off, len);
+                    }
+                    free.put(p);
+                  }
+                } catch (Throwable t) {
+                  workerFailure[0] = t;
+                  free.clear();
+                  free.offer(new byte[0]); // unblock the reader
+                }
+              },
+              "export-reader-verify");
+      worker.setDaemon(true);
+      worker.start();
       byte[] c = new byte[CHUNK];
-      byte[] p = new byte[CHUNK];
+      boolean done = false;
       try {
         for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
           if (copyTo != null) {
             copyTo.write(c, 0, n);
           }
-          process(c, n, p);
+          byte[] p = free.take();
+          if (p.length == 0) {
+            break;
+          }
+          for (int off = 0; off < n; off += AesGcm.SLICE) {
+            int len = Math.min(AesGcm.SLICE, n - off);
+            if (keystream.update(c, off, len, p, off) != len) {
+              throw new IllegalStateException("CTR returned a short block");
+            }
+            tagComputer.update(p, off, len, scratch, 0);
+          }
+          bytes += n;
+          full.put(new Object[] {p, n});
         }
+        done = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while verifying");
       } finally {
-        Arrays.fill(p, (byte) 0);
+        if (!done) {
+          full.clear(); // failing anyway: drop what the worker has not seen
+        }
+        full.offer(end); // capacity leaves room for it
+        try {
+          worker.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        for (byte[] b : all) {
+          Arrays.fill(b, (byte) 0);
+        }
       }
-      if (bytes != expectedSize) {
-        throw new ExportFormatException(Reason.MALFORMED_ARCHIVE, "data entry is truncated");
+      if (done && workerFailure[0] != null) {
+        throw new IllegalStateException("verification worker failed", workerFailure[0]);
       }
     }
 

@@ -174,6 +174,37 @@ class ExportWriterTest {
   }
 
   @Test
+  void unvalidatedLinesSkipRecordChecksButNotFraming() throws Exception {
+    ExportWriter.Options risky = ExportWriter.options()
+        .recipient(Recipient.unverified(Fixtures.RECIPIENT_CERT)).guardianInstance("g").unvalidatedLines(true).build();
+    String badPan = LINE.replace(PAN, "123");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(out, risky)) {
+      w.writeLine(badPan);
+      assertThatThrownBy(() -> w.writeLine("a\nb")).isInstanceOf(ExportFormatException.class).hasMessageContaining("line break");
+      assertThatThrownBy(() -> w.writeLine("{\"x\":\"\ud800\"}")).isInstanceOf(ExportFormatException.class)
+          .hasMessageContaining("unpaired surrogate");
+      assertThatThrownBy(() -> w.writeLine("")).isInstanceOf(ExportFormatException.class).hasMessageContaining("empty");
+      w.finish();
+    }
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
+      assertThat(r.nextLine()).isEqualTo(badPan);
+    }
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
+      assertThatThrownBy(r::nextRecord).isInstanceOf(ExportFormatException.class)
+          .hasMessageContaining("line 1: card: account_number must be 12 to 19 ASCII digits");
+    }
+  }
+
+  @Test
+  void validatedLinesRejectUnpairedSurrogatesInsteadOfReplacingThem() throws Exception {
+    try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
+      assertThatThrownBy(() -> w.writeLine(LINE.replace("\"a\"", "\"\udc00\"")))
+          .isInstanceOf(ExportFormatException.class).hasMessageContaining("unpaired surrogate");
+    }
+  }
+
+  @Test
   void rejectsLineBreaksInsideALine() throws Exception {
     try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
       assertThatThrownBy(() -> w.writeLine(LINE.replace(",\"created_at\"", ",\n\"created_at\"")))

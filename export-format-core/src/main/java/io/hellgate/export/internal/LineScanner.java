@@ -61,13 +61,23 @@ public final class LineScanner {
     int end = off + len;
     int i = off;
     while (i < end) {
-      if (need == 0 && i + 8 <= end) {
-        long w = (long) LONGS.get(b, i);
-        if ((w & HIGH_BITS) == 0 && !hasNewline(w)) {
-          lineLength += 8;
+      if (need == 0) {
+        // Skip 8 bytes at a time while they are ASCII and hold no newline.
+        int start = i;
+        while (i + 8 <= end) {
+          long w = (long) LONGS.get(b, i);
+          long x = w ^ NEWLINES;
+          if (((w | ((x - ONES) & ~x)) & HIGH_BITS) != 0) {
+            break;
+          }
           i += 8;
-          prev = (int) (w >>> 56);
-          continue;
+        }
+        if (i > start) {
+          lineLength += i - start;
+          prev = b[i - 1] & 0xff;
+          if (i == end) {
+            break;
+          }
         }
       }
       int c = b[i] & 0xff;
