@@ -34,7 +34,7 @@ public final class Card {
     this.expiryYear = b.expiryYear;
     this.accountNumber = b.accountNumber;
     this.scheme = b.scheme;
-    this.extraFields = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFields));
+    this.extraFields = b.extraFields.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFields));
   }
 
   /** A new, empty builder. */

@@ -198,6 +198,10 @@ final class RecordCodec {
   }
 
   static Instant instant(String text, String field) throws InvalidRecord {
+    Instant fast = utcSeconds(text);
+    if (fast != null) {
+      return fast;
+    }
     if (!RFC3339.matcher(text).matches()) {
       throw new InvalidRecord(field + " must be an RFC 3339 date-time");
     }
@@ -206,6 +210,41 @@ final class RecordCodec {
     } catch (DateTimeParseException e) {
       throw new InvalidRecord(field + " must be an RFC 3339 date-time");
     }
+  }
+
+  /**
+   * The common form {@code YYYY-MM-DDTHH:MM:SSZ} without regex or {@code DateTimeFormatter}, or
+   * null for any other form (which then takes the general path).
+   */
+  private static Instant utcSeconds(String t) {
+    if (t.length() != 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
+        || t.charAt(13) != ':' || t.charAt(16) != ':' || t.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 2);
+    int day = digits(t, 8, 2);
+    int hour = digits(t, 11, 2);
+    int minute = digits(t, 14, 2);
+    int second = digits(t, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return null; // let the general path produce the error (or accept a leap second form it knows)
+    }
+    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second);
+  }
+
+  private static int digits(String t, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** {@code json} as compact JSON if it is exactly one JSON value, else {@code null}. */

@@ -48,8 +48,9 @@ public final class TokenRecord {
     this.createdAtText = b.createdAtText;
     this.expiresAt = b.expiresAt;
     this.expiresAtText = b.expiresAtText;
-    this.metadata = b.metadata == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
-    this.extraFields = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFields));
+    this.metadata =
+        b.metadata == null ? null : b.metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
+    this.extraFields = b.extraFields.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFields));
   }
 
   /** A new, empty builder. */
@@ -226,25 +227,38 @@ public final class TokenRecord {
      * @throws IllegalArgumentException naming the first invalid field (never its value if secret)
      */
     public TokenRecord build() {
-      String where = id == null ? "record" : "record '" + RecordValidation.printable(id) + "'";
-      RecordValidation.requireText(where, "id", id, MAX_ID_LENGTH);
+      if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH || !RecordValidation.isWellFormed(id)) {
+        RecordValidation.requireText("record", "id", id, MAX_ID_LENGTH);
+      }
       if (card == null) {
-        throw new IllegalArgumentException(where + ": card is required");
+        throw new IllegalArgumentException(where() + ": card is required");
       }
       if (createdAt == null) {
-        throw new IllegalArgumentException(where + ": created_at is required");
+        throw new IllegalArgumentException(where() + ": created_at is required");
       }
       if (metadata != null) {
         for (Map.Entry<String, String> e : metadata.entrySet()) {
-          if (e.getKey() == null || e.getValue() == null) {
-            throw new IllegalArgumentException(where + ": metadata keys and values must not be null");
+          String k = e.getKey();
+          String v = e.getValue();
+          if (k == null || v == null) {
+            throw new IllegalArgumentException(where() + ": metadata keys and values must not be null");
           }
-          RecordValidation.checkLength(where, "metadata key", e.getKey(), 1024);
-          RecordValidation.checkLength(where, "metadata value", e.getValue(), ExportWriter.MAX_LINE_BYTES);
+          if (k.length() > 1024 || v.length() > ExportWriter.MAX_LINE_BYTES
+              || !RecordValidation.isWellFormed(k) || !RecordValidation.isWellFormed(v)) {
+            RecordValidation.checkLength(where(), "metadata key", k, 1024);
+            RecordValidation.checkLength(where(), "metadata value", v, ExportWriter.MAX_LINE_BYTES);
+          }
         }
       }
-      RecordValidation.normalizeExtraFields(where, extraFields, RecordValidation.RECORD_MEMBERS);
+      if (!extraFields.isEmpty()) {
+        RecordValidation.normalizeExtraFields(where(), extraFields, RecordValidation.RECORD_MEMBERS);
+      }
       return new TokenRecord(this);
+    }
+
+    /** Names the record in messages, log-safely; computed only when a message is needed. */
+    private String where() {
+      return "record '" + RecordValidation.printable(id) + "'";
     }
   }
 }
