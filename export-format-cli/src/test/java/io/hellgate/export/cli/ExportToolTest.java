@@ -1,0 +1,112 @@
+package io.hellgate.export.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportToolTest {
+  private static final String PAN = "4111111111111111";
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void files() throws IOException {
+    for (String f : new String[] {"recipient-cert.pem", "recipient-key.pem", "other-cert.pem", "other-key.pem"}) {
+      try (InputStream in = ExportToolTest.class.getResourceAsStream("/" + f)) {
+        Files.write(dir.resolve(f), in.readAllBytes());
+      }
+    }
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      jsonl.append("{\"id\":\"t-").append(i).append("\",\"card\":{\"cardholder_name\":\"Zoë\",\"expiry_month\":12,")
+          .append("\"expiry_year\":2030,\"account_number\":\"").append(PAN).append("\",\"scheme\":\"visa\"},")
+          .append("\"created_at\":\"2023-10-01T12:00:00Z\"}\n");
+    }
+    Files.writeString(dir.resolve("tokens.jsonl"), jsonl.toString(), StandardCharsets.UTF_8);
+  }
+
+  private int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    return ExportTool.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  private String p(String name) {
+    return dir.resolve(name).toString();
+  }
+
+  private void encrypt() {
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--in", p("tokens.jsonl"), "--out", p("export.tgz"),
+        "--instance", "c1.on-hellgate.cloud")).as(err.toString()).isZero();
+  }
+
+  @Test
+  void encryptVerifyDecryptRoundTrip() throws Exception {
+    encrypt();
+    assertThat(out.toString()).contains("5 records");
+    assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"))).isZero();
+    assertThat(out.toString()).contains("record_count: 5").contains("checksum:     sha256:");
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", p("out.jsonl"))).isZero();
+    assertThat(Files.readString(dir.resolve("out.jsonl"))).isEqualTo(Files.readString(dir.resolve("tokens.jsonl")));
+    assertThat(run("inspect", p("export.tgz"))).isZero();
+    assertThat(out.toString()).contains("guardian_instance: c1.on-hellgate.cloud").contains("record_count:      5");
+  }
+
+  @Test
+  void wrongKeyExitsOneAndLeavesNoOutputFile() throws Exception {
+    encrypt();
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("other-key.pem"), "--out", p("out.jsonl"))).isEqualTo(1);
+    assertThat(err.toString()).contains("rejected [wrong_key]");
+    assertThat(dir.resolve("out.jsonl")).doesNotExist();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+
+  @Test
+  void tamperedArchiveExitsOneAndLeavesNoOutputFile() throws Exception {
+    encrypt();
+    byte[] tgz = Files.readAllBytes(dir.resolve("export.tgz"));
+    // The ciphertext sits right after the manifest's tar blocks, uncompressed (stored deflate blocks):
+    // flip a byte near the end of the data, before the tar trailer.
+    tgz[tgz.length - 1024 - 8 - 5 - 600] ^= 1;
+    Files.write(dir.resolve("tampered.tgz"), tgz);
+    int status = run("decrypt", p("tampered.tgz"), "--key", p("recipient-key.pem"), "--out", p("out.jsonl"));
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).containsAnyOf("rejected [tampered_content]", "rejected [malformed_archive]");
+    assertThat(dir.resolve("out.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void invalidInputLineExitsOneWithoutThePan() throws Exception {
+    Files.writeString(dir.resolve("bad.jsonl"), Files.readString(dir.resolve("tokens.jsonl")).replace("\"expiry_month\":12", "\"expiry_month\":13"));
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--in", p("bad.jsonl"), "--out", p("x.tgz"))).isEqualTo(1);
+    assertThat(err.toString()).contains("line 1").contains("expiry_month").doesNotContain(PAN);
+    assertThat(dir.resolve("x.tgz")).doesNotExist();
+  }
+
+  @Test
+  void usageAndIoErrorsExitTwo() {
+    assertThat(run("decrypt")).isEqualTo(2);
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(run("verify", p("missing.tgz"), "--key", p("recipient-key.pem"))).isEqualTo(2);
+    assertThat(err.toString()).contains("no such file");
+    assertThat(run("verify", p("tokens.jsonl"), "--key", p("recipient-cert.pem"))).isEqualTo(2);
+  }
+
+  @Test
+  void notAnArchiveIsRejected() {
+    assertThat(run("inspect", p("tokens.jsonl"))).isEqualTo(1);
+    assertThat(err.toString()).contains("rejected [malformed_archive]");
+  }
+}
