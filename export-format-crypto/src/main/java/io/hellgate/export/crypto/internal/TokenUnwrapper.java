@@ -90,10 +90,8 @@ public final class TokenUnwrapper implements KeyUnwrapper {
       // Some tokens strip leading zero bytes of the RSA output: restore the k-byte encoding.
       System.arraycopy(out, 0, em, modulusBytes - out.length, out.length);
       return OaepSha256Decoder.decode(em);
-    } catch (BadPaddingException e) {
-      throw e;
     } catch (GeneralSecurityException | RuntimeException e) {
-      // Ciphertext >= modulus and token errors: one generic failure, no detail.
+      // Padding failures, ciphertext >= modulus and token errors: one generic failure, no detail.
       throw new BadPaddingException("RSA-OAEP decryption failed");
     } finally {
       Arrays.fill(em, (byte) 0);
