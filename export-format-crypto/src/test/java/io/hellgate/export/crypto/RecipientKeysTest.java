@@ -8,7 +8,6 @@ import io.hellgate.export.RecipientKey;
 import io.hellgate.export.WrongKeyException;
 import io.hellgate.export.crypto.KeySourceException.Reason;
 import io.hellgate.export.internal.Fingerprints;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -186,18 +183,12 @@ class RecipientKeysTest {
   }
 
   private Path pkcs12(String... aliases) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    for (String alias : aliases) {
-      boolean main = alias.startsWith("recipient");
-      ks.setKeyEntry(alias, (main ? recipient : other).getPrivate(), PASSWORD.toCharArray(),
-          new Certificate[] {main ? recipientCert : otherCert});
+    TestPki.Entry[] entries = new TestPki.Entry[aliases.length];
+    for (int i = 0; i < aliases.length; i++) {
+      boolean main = aliases[i].startsWith("recipient");
+      entries[i] = new TestPki.Entry(aliases[i], main ? recipient : other, main ? recipientCert : otherCert);
     }
-    Path p = dir.resolve("keys-" + aliases.length + ".p12");
-    try (OutputStream out = Files.newOutputStream(p)) {
-      ks.store(out, PASSWORD.toCharArray());
-    }
-    return p;
+    return TestPki.pkcs12(dir.resolve("keys-" + aliases.length + ".p12"), PASSWORD, entries);
   }
 
   @Test

@@ -65,6 +65,22 @@ final class TestPki {
     return certificate(kp.getPublic(), subject, kp.getPrivate(), null);
   }
 
+  /** A key store entry for {@link #pkcs12}. */
+  record Entry(String alias, KeyPair keys, X509Certificate certificate) {}
+
+  /** Writes a PKCS#12 file whose store and key password is {@code password}. */
+  static Path pkcs12(Path file, String password, Entry... entries) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    for (Entry e : entries) {
+      ks.setKeyEntry(e.alias(), e.keys().getPrivate(), password.toCharArray(), new java.security.cert.Certificate[] {e.certificate()});
+    }
+    try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+      ks.store(out, password.toCharArray());
+    }
+    return file;
+  }
+
   static TokenRecord record(int i) {
     return TokenRecord.builder()
         .id(new UUID(0x8744c9eaL, i).toString())
