@@ -152,9 +152,18 @@ class KeygenCommandTest {
   }
 
   static CliFixtures.Run runWithPrompter(Object command, Deque<String> answers, String... args) {
+    return runWithPrompter(command, answers, new java.util.ArrayList<>(), args);
+  }
+
+  /** Runs with a fake terminal: each prompt is recorded and answered from {@code answers} (none left: no terminal). */
+  static CliFixtures.Run runWithPrompter(Object command, Deque<String> answers, java.util.List<String> prompts, String... args) {
     picocli.CommandLine cl = new picocli.CommandLine(command);
     PasswordOptions po = command instanceof KeygenCommand k ? k.password : ((CliFixtures.Host) command).keySource.password;
-    po.prompter = prompt -> answers.isEmpty() ? null : answers.poll().toCharArray();
+    po.prompter =
+        prompt -> {
+          prompts.add(prompt);
+          return answers.isEmpty() ? null : answers.poll().toCharArray();
+        };
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
     cl.setOut(new java.io.PrintWriter(out, true));
