@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,16 +26,17 @@ import picocli.CommandLine.Spec;
  * certificate policy applies (O and C present, RSA of at least 2048 bits), so nothing is written
  * for a request that would be rejected.
  *
- * <pre>
+ * <pre>{@code
  * export-tool keygen --subject "CN=exports.acme.example, O=Acme Payments GmbH, C=DE" \
  *     --out-key export-key.pem --out-csr export.csr --pass-file key.pass
  * export-tool keygen --subject "..." --pkcs11 hsm.cfg --alias export-2026 --out-csr export.csr
- * </pre>
+ * int exit = new CommandLine(new KeygenCommand()).execute(args);   // from Java
+ * }</pre>
  *
  * <p>The software key is written as encrypted PKCS#8 (PBKDF2-HMAC-SHA256, AES-256-CBC), readable
  * by its owner only; with {@code --pkcs11} the key is generated inside the token and never leaves
  * it. Existing files are never overwritten. Exit codes: 0 written, 1 rejected by the policy checks,
- * 2 usage or I/O error.
+ * 2 usage or I/O error. Not thread-safe: picocli fills in one instance per invocation.
  */
 @Command(
     name = "keygen",
@@ -93,9 +95,13 @@ public final class KeygenCommand implements Callable<Integer> {
       } else {
         refuseExisting(outKey);
         char[] pw = password.read("the new key " + outKey, true);
-        KeyPair keyPair = CertificateRequests.generateRsa(bits);
-        csr = CertificateRequests.createPem(subject, keyPair);
-        RecipientKeys.writeEncryptedPem(keyPair.getPrivate(), pw, outKey);
+        try {
+          KeyPair keyPair = CertificateRequests.generateRsa(bits);
+          csr = CertificateRequests.createPem(subject, keyPair);
+          RecipientKeys.writeEncryptedPem(keyPair.getPrivate(), pw, outKey);
+        } finally {
+          Arrays.fill(pw, '\0');
+        }
         out.println("wrote " + outKey + " (RSA-" + bits + ", encrypted PKCS#8; keep it and its password safe)");
       }
       Files.writeString(outCsr, csr, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);

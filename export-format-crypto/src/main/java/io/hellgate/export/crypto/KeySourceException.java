@@ -9,7 +9,7 @@ import java.io.IOException;
  * <p>{@link #reason()} says which, so callers (the {@code export-tool} command, for instance) can
  * react without parsing messages: prompt for a password on {@link Reason#PASSWORD_REQUIRED}, ask
  * again on {@link Reason#WRONG_PASSWORD}. Messages name the file, alias or token; they never
- * contain a password, a PIN or key material.
+ * contain a password, a PIN or key material. Immutable once thrown.
  *
  * <pre>{@code
  * try {

@@ -18,6 +18,11 @@ import javax.crypto.BadPaddingException;
  * The JIT gives no formal guarantee, but the code follows the BoringSSL/OpenSSL pattern.
  *
  * <p>Stateless and thread-safe. Intermediate buffers are zeroed before returning.
+ *
+ * <pre>{@code
+ * byte[] em = tokenRawRsaDecrypt(ciphertext);          // k bytes, leading zeros kept
+ * byte[] dataKey = OaepSha256Decoder.decode(em);       // or BadPaddingException
+ * }</pre>
  */
 public final class OaepSha256Decoder {
   private static final int H_LEN = 32;

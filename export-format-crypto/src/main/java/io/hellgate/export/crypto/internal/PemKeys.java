@@ -29,7 +29,15 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
 
-/** Reads RSA private keys (and bundled certificates) from PEM files. */
+/**
+ * Reads RSA private keys (and bundled certificates) from PEM files; the engine behind
+ * {@link io.hellgate.export.crypto.RecipientKeys#fromPem}. Stateless and thread-safe. Errors are
+ * {@link KeySourceException}s that name the file, never the password.
+ *
+ * <pre>{@code
+ * PemKeys.Loaded loaded = PemKeys.read(Path.of("key.pem"), password); // caller zeroes password
+ * }</pre>
+ */
 public final class PemKeys {
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 

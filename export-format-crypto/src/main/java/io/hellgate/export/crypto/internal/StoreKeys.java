@@ -20,7 +20,15 @@ import java.util.Collections;
 import java.util.List;
 import javax.security.auth.login.LoginException;
 
-/** Private keys and their certificates from PKCS#12 files and PKCS#11 tokens. */
+/**
+ * Private keys and their certificates from PKCS#12 files and PKCS#11 tokens (SunPKCS11), with
+ * alias selection; the engine behind {@link io.hellgate.export.crypto.RecipientKeys}. Stateless and
+ * thread-safe. Callers zero passwords and PINs.
+ *
+ * <pre>{@code
+ * StoreKeys.Entry e = StoreKeys.pkcs11(Path.of("hsm.cfg"), "export-2026", pin);
+ * }</pre>
+ */
 public final class StoreKeys {
   private StoreKeys() {}
 

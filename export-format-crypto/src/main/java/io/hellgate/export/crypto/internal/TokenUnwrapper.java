@@ -21,7 +21,12 @@ import javax.crypto.Cipher;
  * leaves the token; in the raw mode the JVM briefly holds the padded data key, as it would hold the
  * data key itself.
  *
- * <p>Thread-safe: each call takes a new {@link Cipher}.
+ * <p>Thread-safe: each call takes a new {@link Cipher}. Immutable.
+ *
+ * <pre>{@code
+ * KeyUnwrapper u = TokenUnwrapper.create(tokenKey, sunPkcs11Instance, (RSAPublicKey) cert.getPublicKey());
+ * RecipientKey key = RecipientKey.of(u, cert);
+ * }</pre>
  */
 public final class TokenUnwrapper implements KeyUnwrapper {
   private static final String OAEP = "RSA/ECB/OAEPPadding";
