@@ -39,7 +39,8 @@ class Pkcs11CliTest {
     assumeTrue(Files.isRegularFile(lib), "SoftHSM2 is not installed (no " + lib + "; set SOFTHSM2_LIB); skipping PKCS#11 CLI tests");
     String conf = System.getenv("SOFTHSM2_CONF");
     assumeTrue(conf != null, "SOFTHSM2_CONF is not set (surefire sets it); skipping PKCS#11 CLI tests");
-    Path tokens = Files.createDirectories(Path.of(conf).resolveSibling("tokens-" + ProcessHandle.current().pid()));
+    Path tokens = Files.createDirectories(dir.resolve("tokens"));
+    Files.createDirectories(Path.of(conf).getParent());
     Files.writeString(Path.of(conf), "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
     Process init;
     try {

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * Fresh SoftHSM2 tokens for tests. SoftHSM2 reads {@code SOFTHSM2_CONF} once, when the JVM first
- * loads the library, so every token a test JVM needs is created up front, in a token directory
- * next to the configuration file that surefire points {@code SOFTHSM2_CONF} to.
+ * loads the library, so every token a test JVM needs is created up front, in a fresh temporary
+ * token directory named by the configuration file that surefire points {@code SOFTHSM2_CONF} to.
  */
 final class SoftHsm {
   static final String PIN = "4711-user-pin";
@@ -49,19 +49,30 @@ final class SoftHsm {
       String conf = System.getenv("SOFTHSM2_CONF");
       assumeTrue(conf != null, "SOFTHSM2_CONF is not set (surefire sets it; see pom.xml); skipping PKCS#11 tests");
       Path confFile = Path.of(conf);
-      Path tokens = confFile.resolveSibling("tokens");
-      if (Files.exists(tokens)) {
-        try (Stream<Path> s = Files.walk(tokens)) {
-          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
-      }
-      Files.createDirectories(tokens);
+      Path tokens = freshTokenDirectory();
+      Files.createDirectories(confFile.getParent());
       Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
       instance = new SoftHsm(token(library, "recipient"), token(library, "empty"));
     }
     return instance;
+  }
+
+  /** A new temporary token directory, deleted when the JVM exits. */
+  static Path freshTokenDirectory() throws IOException {
+    Path tokens = Files.createTempDirectory("softhsm2-tokens-");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try (Stream<Path> s = Files.walk(tokens)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                      Files.deleteIfExists(p);
+                    }
+                  } catch (IOException e) {
+                    // best effort: it is a temporary directory
+                  }
+                }));
+    return tokens;
   }
 
   private static Path token(String library, String label) throws Exception {
