@@ -1,0 +1,164 @@
+package io.hellgate.export.cli;
+
+import io.hellgate.export.RecipientKey;
+import io.hellgate.export.crypto.KeySourceException;
+import io.hellgate.export.crypto.RecipientKeys;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The recipient key options shared by {@code export-tool decrypt} and {@code verify}: PEM keys,
+ * a PKCS#12 key store, or a PKCS#11 token (HSM), with the password or PIN from
+ * {@code --pass-env}/{@code --pass-file} or a terminal prompt, never from an argument value.
+ *
+ * <p>Use it as a picocli mixin and call {@link #load()} in the command:
+ *
+ * <pre>{@code
+ * @Command(name = "decrypt")
+ * final class DecryptCommand implements Callable<Integer> {
+ *   @Mixin KeySourceOptions keySource;
+ *
+ *   public Integer call() throws IOException {
+ *     ExportReader.Options.Builder options = ExportReader.options();
+ *     keySource.load().forEach(options::key);
+ *     ...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Keys from PKCS#12 and PKCS#11 carry their certificate; a PEM key carries the {@code --cert}
+ * that belongs to it (or one bundled in the PEM file), so the reader can pick the right key and
+ * name the expected certificate when none fits. Passwords are zeroed after use. Errors:
+ * {@link ParameterException} (usage, exit code 2 under {@code CommandLine.execute}) and
+ * {@link KeySourceException} with a message naming the file, alias or token. Not thread-safe
+ * (picocli fills it in once per invocation).
+ */
+public final class KeySourceOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @Mixin PasswordOptions password;
+
+  @Option(
+      names = "--key",
+      paramLabel = "KEY.pem",
+      description = "Recipient private key in PEM (PKCS#8, encrypted PKCS#8, PKCS#1); repeatable for key rotation.")
+  List<Path> keys = new ArrayList<>();
+
+  @Option(
+      names = "--cert",
+      paramLabel = "CERT.pem",
+      description = "Certificate of a --key, so the key is matched to exports by fingerprint; repeatable.")
+  List<Path> certificates = new ArrayList<>();
+
+  @Option(names = "--pkcs12", paramLabel = "FILE.p12", description = "PKCS#12 key store holding the recipient key and certificate.")
+  Path pkcs12;
+
+  @Option(
+      names = "--pkcs11",
+      paramLabel = "CONFIG",
+      description = "SunPKCS11 configuration file of the PKCS#11 token (HSM) holding the recipient key.")
+  Path pkcs11;
+
+  @Option(names = "--alias", paramLabel = "ALIAS", description = "Key entry in the --pkcs12 store or --pkcs11 token.")
+  String alias;
+
+  /**
+   * Loads every configured key, in the order --key, --pkcs12, --pkcs11.
+   *
+   * @return at least one key
+   * @throws ParameterException if no source is given, --alias or --cert has nothing to apply to, or
+   *     a password is needed but there is no way to get one
+   * @throws IOException if a file cannot be read, a password or PIN is wrong, or a key is missing
+   */
+  public List<RecipientKey> load() throws IOException {
+    if (keys.isEmpty() && pkcs12 == null && pkcs11 == null) {
+      throw new ParameterException(mixee.commandLine(), "no recipient key given: use --key KEY.pem, --pkcs12 FILE.p12 or --pkcs11 CONFIG");
+    }
+    if (alias != null && pkcs12 == null && pkcs11 == null) {
+      throw new ParameterException(mixee.commandLine(), "--alias applies only to --pkcs12 or --pkcs11");
+    }
+    if (!certificates.isEmpty() && keys.isEmpty()) {
+      throw new ParameterException(mixee.commandLine(), "--cert attaches a certificate to a --key; with --pkcs12 or --pkcs11 the certificate comes from the store");
+    }
+    List<X509Certificate> certs = new ArrayList<>();
+    for (Path c : certificates) {
+      certs.add(RecipientKeys.readCertificate(c));
+    }
+    boolean[] certUsed = new boolean[certs.size()];
+    List<RecipientKey> loaded = new ArrayList<>();
+    char[] shared = password.configured() ? password.read("the keys", false) : null;
+    try {
+      for (Path key : keys) {
+        loaded.add(pem(key, certs, certUsed, shared));
+      }
+      for (int i = 0; i < certUsed.length; i++) {
+        if (!certUsed[i]) {
+          throw new KeySourceException(
+              KeySourceException.Reason.CERTIFICATE_MISMATCH, "the certificate " + certificates.get(i) + " (--cert) belongs to none of the --key files");
+        }
+      }
+      if (pkcs12 != null) {
+        loaded.add(RecipientKeys.fromPkcs12(pkcs12, alias, secret(shared, "PKCS#12 file " + pkcs12)));
+      }
+      if (pkcs11 != null) {
+        loaded.add(RecipientKeys.fromPkcs11(pkcs11, alias, secret(shared, "PKCS#11 token " + pkcs11)));
+      }
+      return List.copyOf(loaded);
+    } finally {
+      if (shared != null) {
+        Arrays.fill(shared, '\0');
+      }
+    }
+  }
+
+  /** A PEM key with the --cert that belongs to it; asks for a password only if it is encrypted. */
+  private RecipientKey pem(Path key, List<X509Certificate> certs, boolean[] certUsed, char[] shared) throws IOException {
+    char[] prompted = null;
+    try {
+      for (int attempt = 0; ; attempt++) {
+        char[] pw = shared != null ? shared : prompted;
+        try {
+          for (int i = 0; i < certs.size(); i++) {
+            try {
+              RecipientKey k = RecipientKeys.fromPem(key, certs.get(i), copy(pw));
+              certUsed[i] = true;
+              return k;
+            } catch (KeySourceException e) {
+              if (e.reason() != KeySourceException.Reason.CERTIFICATE_MISMATCH) {
+                throw e;
+              }
+            }
+          }
+          return RecipientKeys.fromPem(key, copy(pw));
+        } catch (KeySourceException e) {
+          if (e.reason() != KeySourceException.Reason.PASSWORD_REQUIRED || pw != null || attempt > 0) {
+            throw e;
+          }
+          prompted = password.read(key.toString(), false);
+        }
+      }
+    } finally {
+      if (prompted != null) {
+        Arrays.fill(prompted, '\0');
+      }
+    }
+  }
+
+  private char[] secret(char[] shared, String what) throws IOException {
+    return shared != null ? shared.clone() : password.read(what, false);
+  }
+
+  private static char[] copy(char[] secret) {
+    return secret == null ? null : secret.clone();
+  }
+}
