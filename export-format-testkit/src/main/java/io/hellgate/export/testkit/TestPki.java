@@ -86,32 +86,39 @@ public final class TestPki implements AutoCloseable {
     this.now = b.now;
     Instant from = now.minus(Duration.ofDays(30));
     KeyPair rootKeys = rsa(2048);
+    KeyPair interKeys = b.intermediate ? rsa(2048) : null;
     // the server URL goes into the certificates, so bind before issuing the intermediate
     LoopbackRevocationServer srv = null;
     String base = null;
     List<TestCa> cas = new CopyOnWriteArrayList<>();
     X509Certificate rootCert =
         ca(b.rootSubject, rootKeys.getPublic(), b.rootSubject, rootKeys, null, from,
-            now.plus(Duration.ofDays(3650)), "SHA256withRSA", null);
+            now.plus(Duration.ofDays(3650)), b.rootSignatureAlgorithm, null);
     this.root = new TestCa("root", rootCert, rootKeys);
     cas.add(root);
     if (b.revocationServer) {
       srv = new LoopbackRevocationServer(cas, () -> now);
       base = srv.baseUrl();
     }
-    if (b.intermediate) {
-      KeyPair keys = rsa(2048);
-      X509Certificate cert =
-          ca(b.intermediateSubject, keys.getPublic(), b.rootSubject, rootKeys, rootCert,
-              b.intermediateNotBefore == null ? from : b.intermediateNotBefore,
-              b.intermediateNotAfter == null ? now.plus(Duration.ofDays(1825)) : b.intermediateNotAfter,
-              b.intermediateSignatureAlgorithm, base);
-      this.issuing = new TestCa("issuing", cert, keys);
-      cas.add(issuing);
-      this.intermediates = List.of(cert);
-    } else {
-      this.issuing = root;
-      this.intermediates = List.of();
+    try {
+      if (b.intermediate) {
+        X509Certificate cert =
+            ca(b.intermediateSubject, interKeys.getPublic(), b.rootSubject, rootKeys, rootCert,
+                b.intermediateNotBefore == null ? from : b.intermediateNotBefore,
+                b.intermediateNotAfter == null ? now.plus(Duration.ofDays(1825)) : b.intermediateNotAfter,
+                b.intermediateSignatureAlgorithm, base);
+        this.issuing = new TestCa("issuing", cert, interKeys);
+        cas.add(issuing);
+        this.intermediates = List.of(cert);
+      } else {
+        this.issuing = root;
+        this.intermediates = List.of();
+      }
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      if (srv != null) {
+        srv.close();
+      }
+      throw e;
     }
     this.server = srv;
   }
@@ -201,6 +208,31 @@ public final class TestPki implements AutoCloseable {
   public byte[] ocspUnknownResponse(TestCertificate leaf) {
     return OcspResponder.response(
         issuing, leaf.certificate().getSerialNumber(), now.minusSeconds(60), now.plus(Duration.ofDays(1)), true);
+  }
+
+  /**
+   * The loopback OCSP responder's URL.
+   *
+   * @throws IllegalStateException if the PKI runs no servers
+   */
+  public String ocspUrl() {
+    return requireServer().baseUrl() + "/ocsp";
+  }
+
+  /**
+   * The loopback URL of the issuing CA's CRL.
+   *
+   * @throws IllegalStateException if the PKI runs no servers
+   */
+  public String crlUrl() {
+    return requireServer().baseUrl() + "/crl/" + issuing.name + ".crl";
+  }
+
+  private LoopbackRevocationServer requireServer() {
+    if (server == null) {
+      throw new IllegalStateException("this TestPki was built without revocationServer(true)");
+    }
+    return server;
   }
 
   /** How many OCSP requests the loopback responder has answered (0 without servers). */
@@ -305,6 +337,7 @@ public final class TestPki implements AutoCloseable {
     private Instant intermediateNotBefore;
     private Instant intermediateNotAfter;
     private String intermediateSignatureAlgorithm = "SHA256withRSA";
+    private String rootSignatureAlgorithm = "SHA256withRSA";
 
     private Builder() {}
 
@@ -342,6 +375,12 @@ public final class TestPki implements AutoCloseable {
     /** The root's signature algorithm on the intermediate, e.g. {@code SHA1withRSA}. */
     public Builder intermediateSignatureAlgorithm(String algorithm) {
       this.intermediateSignatureAlgorithm = Objects.requireNonNull(algorithm);
+      return this;
+    }
+
+    /** The root's self-signature algorithm, e.g. {@code SHA1withRSA} (anchors are exempt). */
+    public Builder rootSignatureAlgorithm(String algorithm) {
+      this.rootSignatureAlgorithm = Objects.requireNonNull(algorithm);
       return this;
     }
 
@@ -397,9 +436,8 @@ public final class TestPki implements AutoCloseable {
 
     private LeafBuilder(String subject) {
       this.subject = Objects.requireNonNull(subject, "subject");
-      String base = server == null ? null : server.baseUrl();
-      ocspUrls = base == null ? List.of() : List.of(base + "/ocsp");
-      crlUrls = base == null ? List.of() : List.of(base + "/crl/" + issuing.name + ".crl");
+      ocspUrls = server == null ? List.of() : List.of(ocspUrl());
+      crlUrls = server == null ? List.of() : List.of(crlUrl());
     }
 
     /** Replaces the policies with the given OIDs (none: no certificatePolicies extension). */
