@@ -67,7 +67,12 @@ class CertificatePolicyTest {
   }
 
   static PolicyDecision judge(TestCertificate leaf) throws CertificateInputException {
-    return policyFor(pki).build().evaluate(withCrls(pki, leaf));
+    return judgeIn(pki, leaf);
+  }
+
+  /** Judges a leaf of {@code p} by the default offline policy, with {@code p}'s fresh CRLs. */
+  static PolicyDecision judgeIn(TestPki p, TestCertificate leaf) throws CertificateInputException {
+    return policyFor(p).build().evaluate(withCrls(p, leaf));
   }
 
   static Status status(PolicyDecision d, String code) {
@@ -308,7 +313,7 @@ class CertificatePolicyTest {
         .intermediateValidity(pki.now().minus(Duration.ofDays(900)), pki.now().minus(Duration.ofDays(1)))
         .now(pki.now()).build()) {
       TestCertificate leaf = old.leaf(ACME).validity(pki.now().minus(Duration.ofDays(10)), pki.now().plus(Duration.ofDays(10))).build();
-      PolicyDecision d = policyFor(old).build().evaluate(withCrls(old, leaf));
+      PolicyDecision d = judgeIn(old, leaf);
       assertThat(status(d, "validity")).isEqualTo(Status.FAIL);
       assertThat(message(d, "validity")).contains("Test Issuing CA");
     }
@@ -391,8 +396,7 @@ class CertificatePolicyTest {
   @Test
   void rejectsSha1SignedIntermediate() throws Exception {
     try (TestPki weak = TestPki.builder().intermediateSignatureAlgorithm("SHA1withRSA").now(pki.now()).build()) {
-      TestCertificate leaf = weak.leaf(ACME).build();
-      PolicyDecision d = policyFor(weak).build().evaluate(withCrls(weak, leaf));
+      PolicyDecision d = judgeIn(weak, weak.leaf(ACME).build());
       assertThat(status(d, "signature.algorithm")).isEqualTo(Status.FAIL);
       assertThat(message(d, "signature.algorithm")).contains("Test Issuing CA");
     }
@@ -401,8 +405,7 @@ class CertificatePolicyTest {
   @Test
   void exemptsTheAnchorsOwnSha1SelfSignature() throws Exception {
     try (TestPki legacyRoot = TestPki.builder().rootSignatureAlgorithm("SHA1withRSA").now(pki.now()).build()) {
-      TestCertificate leaf = legacyRoot.leaf(ACME).build();
-      PolicyDecision d = policyFor(legacyRoot).build().evaluate(withCrls(legacyRoot, leaf));
+      PolicyDecision d = judgeIn(legacyRoot, legacyRoot.leaf(ACME).build());
       assertThat(status(d, "signature.algorithm")).isEqualTo(Status.PASS);
       assertThat(d.accepted()).isTrue();
     }

@@ -8,6 +8,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
 import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -18,13 +19,12 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.asn1.ASN1IA5String;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
-import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -395,37 +395,38 @@ public final class Revocation {
     return lower.startsWith("http://") || lower.startsWith("https://");
   }
 
-  /** HTTP(S) OCSP responder URLs from the AIA extension. */
+  private static Extensions extensions(X509Certificate cert) {
+    try {
+      return new JcaX509CertificateHolder(cert).getExtensions();
+    } catch (CertificateEncodingException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** HTTP(S) OCSP responder URLs from the AIA extension; none if it is absent or malformed. */
   public static List<String> ocspUrls(X509Certificate cert) {
     List<String> out = new ArrayList<>();
-    byte[] ext = cert.getExtensionValue(Extension.authorityInfoAccess.getId());
-    if (ext == null) {
-      return out;
-    }
+    Extensions exts = extensions(cert);
     try {
-      AuthorityInformationAccess aia =
-          AuthorityInformationAccess.getInstance(ASN1OctetString.getInstance(ext).getOctets());
-      for (AccessDescription ad : aia.getAccessDescriptions()) {
+      AuthorityInformationAccess aia = exts == null ? null : AuthorityInformationAccess.fromExtensions(exts);
+      for (AccessDescription ad : aia == null ? new AccessDescription[0] : aia.getAccessDescriptions()) {
         if (ad.getAccessMethod().equals(AccessDescription.id_ad_ocsp)) {
           uri(ad.getAccessLocation(), out);
         }
       }
-    } catch (RuntimeException e) {
-      return out;
+    } catch (RuntimeException malformed) {
+      out.clear();
     }
     return out;
   }
 
-  /** HTTP(S) CRL URLs from the CRL distribution points extension. */
+  /** HTTP(S) CRL URLs from the CRL distribution points; none if absent or malformed. */
   public static List<String> crlUrls(X509Certificate cert) {
     List<String> out = new ArrayList<>();
-    byte[] ext = cert.getExtensionValue(Extension.cRLDistributionPoints.getId());
-    if (ext == null) {
-      return out;
-    }
+    Extensions exts = extensions(cert);
     try {
-      CRLDistPoint dp = CRLDistPoint.getInstance(ASN1OctetString.getInstance(ext).getOctets());
-      for (DistributionPoint p : dp.getDistributionPoints()) {
+      CRLDistPoint dp = exts == null ? null : CRLDistPoint.fromExtensions(exts);
+      for (DistributionPoint p : dp == null ? new DistributionPoint[0] : dp.getDistributionPoints()) {
         DistributionPointName name = p.getDistributionPoint();
         if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
           for (GeneralName g : GeneralNames.getInstance(name.getName()).getNames()) {
@@ -433,8 +434,8 @@ public final class Revocation {
           }
         }
       }
-    } catch (RuntimeException e) {
-      return out;
+    } catch (RuntimeException malformed) {
+      out.clear();
     }
     return out;
   }
