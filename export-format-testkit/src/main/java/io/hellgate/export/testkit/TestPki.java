@@ -201,13 +201,24 @@ public final class TestPki implements AutoCloseable {
 
   /** A DER OCSP response about {@code leaf} with the given dates ({@code nextUpdate} may be null). */
   public byte[] ocspResponse(TestCertificate leaf, Instant thisUpdate, Instant nextUpdate) {
-    return OcspResponder.response(issuing, leaf.certificate().getSerialNumber(), thisUpdate, nextUpdate, false);
+    return OcspResponder.response(issuing, leaf.certificate().getSerialNumber(), thisUpdate,
+        nextUpdate, false, issuing.keys.getPrivate());
+  }
+
+  /**
+   * A DER OCSP response about {@code leaf}, signed by {@code responder} (a delegated responder,
+   * e.g. a leaf built with {@link LeafBuilder#ocspSigning()}) whose certificate is embedded.
+   */
+  public byte[] ocspResponseSignedBy(TestCertificate leaf, TestCertificate responder) {
+    return OcspResponder.response(issuing, leaf.certificate().getSerialNumber(),
+        now.minusSeconds(60), now.plus(Duration.ofDays(1)), false, responder.privateKey(),
+        responder.certificate());
   }
 
   /** A DER OCSP response that reports {@code leaf}'s status as "unknown". */
   public byte[] ocspUnknownResponse(TestCertificate leaf) {
-    return OcspResponder.response(
-        issuing, leaf.certificate().getSerialNumber(), now.minusSeconds(60), now.plus(Duration.ofDays(1)), true);
+    return OcspResponder.response(issuing, leaf.certificate().getSerialNumber(),
+        now.minusSeconds(60), now.plus(Duration.ofDays(1)), true, issuing.keys.getPrivate());
   }
 
   /**
@@ -535,6 +546,12 @@ public final class TestPki implements AutoCloseable {
     /** Adds the TLS serverAuth extended key usage. */
     public LeafBuilder serverAuth() {
       ekus.add(KeyPurposeId.id_kp_serverAuth);
+      return this;
+    }
+
+    /** Adds the OCSPSigning extended key usage (for a delegated OCSP responder). */
+    public LeafBuilder ocspSigning() {
+      ekus.add(KeyPurposeId.id_kp_OCSPSigning);
       return this;
     }
 

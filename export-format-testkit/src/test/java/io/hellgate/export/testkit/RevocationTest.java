@@ -126,6 +126,41 @@ class RevocationTest {
   }
 
   @Test
+  void acceptsOcspResponseFromDelegatedResponder() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      TestCertificate responder = pki.leaf("CN=OCSP Responder,O=Hellgate Test PKI,C=DE").ocspSigning().build();
+      PolicyDecision d = policyFor(pki).build().evaluate(CertificateInput.builder(bytes(leaf.certificatePem()))
+          .ocspResponse(pki.ocspResponseSignedBy(leaf, responder)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.PASS);
+    }
+  }
+
+  @Test
+  void rejectsOcspResponseFromResponderWithoutOcspSigningUsage() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      TestCertificate notResponder = pki.leaf("CN=Some Server,O=Hellgate Test PKI,C=DE").serverAuth().build();
+      PolicyDecision d = policyFor(pki).build().evaluate(CertificateInput.builder(bytes(leaf.certificatePem()))
+          .ocspResponse(pki.ocspResponseSignedBy(leaf, notResponder)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("not signed by the issuer or a responder it authorized");
+    }
+  }
+
+  @Test
+  void rejectsOcspResponseFromResponderOfAnotherCa() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build();
+        TestPki impostor = TestPki.builder().intermediate(false).now(pki.now()).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      TestCertificate foreignResponder = impostor.leaf("CN=OCSP Responder,O=Hellgate Test PKI,C=DE").ocspSigning().build();
+      PolicyDecision d = policyFor(pki).build().evaluate(CertificateInput.builder(bytes(leaf.certificatePem()))
+          .ocspResponse(pki.ocspResponseSignedBy(leaf, foreignResponder)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+    }
+  }
+
+  @Test
   void treatsOcspStatusUnknownAsUnknown() throws Exception {
     try (TestPki pki = TestPki.builder().intermediate(false).build()) {
       TestCertificate leaf = pki.leaf(ACME).build();

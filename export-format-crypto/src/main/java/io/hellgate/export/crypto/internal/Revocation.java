@@ -106,6 +106,9 @@ public final class Revocation {
     }
   }
 
+  /** At most this many OCSP and this many CRL URLs are tried per certificate. */
+  static final int MAX_URLS = 3;
+
   private final Settings s;
 
   public Revocation(Settings settings) {
@@ -131,7 +134,7 @@ public final class Revocation {
       }
     }
     if (s.online) {
-      for (String url : ocspUrls(cert)) {
+      for (String url : first(ocspUrls(cert))) {
         try {
           byte[] request = ocspRequest(cert, issuer);
           byte[] response = fetch(url, request);
@@ -143,7 +146,7 @@ public final class Revocation {
           problems.add("OCSP " + url + " unreachable (" + e.getClass().getSimpleName() + ")");
         }
       }
-      for (String url : crlUrls(cert)) {
+      for (String url : first(crlUrls(cert))) {
         try {
           X509CRL crl = single(CertificateParser.crls(fetch(url, null)));
           Status st = crl(crl, cert, issuer, "CRL " + url, problems);
@@ -163,6 +166,10 @@ public final class Revocation {
       problems.add("no CRL or OCSP response was supplied and the certificate names no OCSP or CRL URL");
     }
     return new Status(State.UNKNOWN, String.join("; ", problems));
+  }
+
+  private static List<String> first(List<String> urls) {
+    return urls.size() > MAX_URLS ? urls.subList(0, MAX_URLS) : urls;
   }
 
   private static X509CRL single(List<X509CRL> crls) {
