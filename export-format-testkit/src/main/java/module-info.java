@@ -1,10 +1,18 @@
 /**
- * Test kit for format v1.0: golden archives, conformance vectors and their runner
- * ({@link io.hellgate.export.testkit.golden.ConformanceSuite}).
+ * Test support for export-format: a throwaway test PKI ({@link io.hellgate.export.testkit.TestPki})
+ * with loopback OCSP and CRL servers, PEM writing, synthetic records with Luhn-valid test PANs
+ * ({@link io.hellgate.export.testkit.SyntheticRecords}), golden archives and the conformance
+ * vectors with their runner ({@link io.hellgate.export.testkit.golden.ConformanceSuite}). Never use
+ * its keys for real data.
  */
 module io.hellgate.export.testkit {
-  requires io.hellgate.export.core;
+  requires transitive io.hellgate.export.crypto;
   requires com.fasterxml.jackson.databind;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.util;
+  requires org.bouncycastle.pkix;
+  requires jdk.httpserver;
 
+  exports io.hellgate.export.testkit;
   exports io.hellgate.export.testkit.golden;
 }

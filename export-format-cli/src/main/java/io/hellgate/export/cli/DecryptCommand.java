@@ -42,7 +42,7 @@ final class DecryptCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz.")
   Path archive;
 
-  @Mixin KeyFiles keys;
+  @Mixin KeySourceOptions keys;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON Lines here instead of stdout.")
   Path out;

@@ -4,6 +4,8 @@ import io.hellgate.export.ExportFormatException;
 import io.hellgate.export.ExportManifest;
 import io.hellgate.export.ExportWriter;
 import io.hellgate.export.Recipient;
+import io.hellgate.export.crypto.PolicyDecision;
+import io.hellgate.export.crypto.RecipientKeys;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
@@ -12,17 +14,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code export-tool encrypt --cert CERT.pem --in tokens.jsonl --out export.tgz [--instance ID]}. */
+/**
+ * {@code export-tool encrypt --cert CERT.pem --trust ROOTS.pem --in tokens.jsonl --out export.tgz
+ * [--instance ID]}: the certificate must pass the policy (the same options as {@code check-cert})
+ * unless {@code --insecure-skip-certificate-check} says otherwise.
+ */
 @Command(name = "encrypt", description = "Encrypt a JSON Lines file of token records to a recipient certificate.")
 final class EncryptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--cert", required = true, paramLabel = "CERT.pem", description = "Recipient certificate (PEM or DER).")
   Path cert;
+
+  @Mixin PolicyOptions policy;
+
+  @Option(names = "--insecure-skip-certificate-check",
+      description = "Encrypt without checking the certificate against the policy (tests only; never for real exports).")
+  boolean insecureSkipCheck;
 
   @Option(names = "--in", required = true, paramLabel = "tokens.jsonl", description = "Token records, one JSON object per line.")
   Path in;
@@ -36,9 +49,23 @@ final class EncryptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Recipient recipient = Recipient.unverified(Pem.certificate(cert));
-    spec.commandLine().getErr().println(
-        "warning: the recipient certificate was not checked against a certificate policy");
+    Recipient recipient;
+    if (insecureSkipCheck) {
+      if (policy.hasTrust()) {
+        throw new IllegalArgumentException("--insecure-skip-certificate-check and --trust exclude each other");
+      }
+      recipient = Recipient.unverified(RecipientKeys.readCertificate(cert));
+      spec.commandLine().getErr().println("warning: the recipient certificate was NOT checked against a certificate policy");
+    } else {
+      policy.requireTrust();
+      PolicyDecision decision = policy.evaluate(cert);
+      if (!decision.accepted()) {
+        PolicyOptions.print(spec.commandLine().getErr(), decision);
+        throw new ExportTool.Rejected("the recipient certificate does not meet the certificate policy; nothing was written");
+      }
+      decision.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w.code() + ": " + w.message()));
+      recipient = decision.acceptedRecipient();
+    }
     ExportWriter.Options options = ExportWriter.options().recipient(recipient).guardianInstance(instance).build();
     var decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)

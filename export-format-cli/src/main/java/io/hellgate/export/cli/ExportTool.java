@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
     version = "export-tool 0.1.0 (format 1.0)",
     description = "Encrypted PCI token exports (format 1.0): write, read, verify, inspect.",
     subcommands = {
+      DemoCommand.class,
+      CheckCertCommand.class,
+      KeygenCommand.class,
       EncryptCommand.class,
       DecryptCommand.class,
       VerifyCommand.class,
@@ -58,7 +61,9 @@ public final class ExportTool implements Runnable {
             e.flush();
             return REJECTED;
           }
-          if (ex instanceof java.nio.file.NoSuchFileException) {
+          if (ex instanceof picocli.CommandLine.ParameterException) {
+            e.println("usage: " + ex.getMessage());
+          } else if (ex instanceof java.nio.file.NoSuchFileException) {
             e.println("error: no such file: " + ex.getMessage());
           } else if (ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
               || ex instanceof IllegalStateException) {

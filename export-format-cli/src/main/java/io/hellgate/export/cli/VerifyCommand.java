@@ -21,7 +21,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz.")
   Path archive;
 
-  @Mixin KeyFiles keys;
+  @Mixin KeySourceOptions keys;
 
   @Override
   public Integer call() throws Exception {

@@ -1,0 +1,258 @@
+package io.hellgate.export.testkit;
+
+import static io.hellgate.export.testkit.CertificatePolicyTest.ACME;
+import static io.hellgate.export.testkit.CertificatePolicyTest.bytes;
+import static io.hellgate.export.testkit.CertificatePolicyTest.message;
+import static io.hellgate.export.testkit.CertificatePolicyTest.policyFor;
+import static io.hellgate.export.testkit.CertificatePolicyTest.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hellgate.export.crypto.CertificateInput;
+import io.hellgate.export.crypto.CertificatePolicy;
+import io.hellgate.export.crypto.PolicyDecision;
+import io.hellgate.export.crypto.PolicyDecision.Status;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Revocation: supplied CRLs and OCSP responses, and fetching over loopback HTTP. */
+class RevocationTest {
+
+  // ---- supplied evidence
+
+  @Test
+  void rejectsCertificateRevokedByCrl() throws Exception {
+    try (TestPki pki = TestPki.builder().build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      pki.revoke(leaf);
+      PolicyDecision d = policyFor(pki).build().evaluate(CertificatePolicyTest.withCrls(pki, leaf));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("revoked on").contains("supplied CRL");
+    }
+  }
+
+  @Test
+  void rejectsCertificateWithoutRevocationEvidenceWhenOffline() throws Exception {
+    try (TestPki pki = TestPki.builder().build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      PolicyDecision d = policyFor(pki).build()
+          .evaluate(CertificateInput.builder(bytes(leaf.certificatePem())).intermediates(leaf.chain()).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(d.accepted()).isFalse();
+    }
+  }
+
+  @Test
+  void rejectsStaleCrl() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      byte[] stale = pki.issuingCrl(pki.now().minus(Duration.ofDays(10)), pki.now().minus(Duration.ofDays(3)));
+      PolicyDecision d = policyFor(pki).build()
+          .evaluate(CertificateInput.builder(bytes(leaf.certificatePem())).crl(stale).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("stale");
+    }
+  }
+
+  @Test
+  void rejectsCrlWithoutNextUpdate() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      byte[] crl = pki.issuingCrl(pki.now().minus(Duration.ofMinutes(1)), null);
+      PolicyDecision d = policyFor(pki).build()
+          .evaluate(CertificateInput.builder(bytes(leaf.certificatePem())).crl(crl).build());
+      assertThat(message(d, "revocation")).contains("no nextUpdate");
+    }
+  }
+
+  @Test
+  void rejectsCrlSignedByAnImpostorWithTheSameName() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build();
+        TestPki impostor = TestPki.builder().intermediate(false).now(pki.now()).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      CertificateInput in = CertificateInput.builder(bytes(leaf.certificatePem()))
+          .crl(impostor.crls().get(0)).build();
+      PolicyDecision d = policyFor(pki).build().evaluate(in);
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("invalid signature");
+    }
+  }
+
+  @Test
+  void acceptsCertificateWithGoodSuppliedOcspResponse() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      PolicyDecision d = policyFor(pki).build().evaluate(
+          CertificateInput.builder(bytes(leaf.certificatePem())).ocspResponse(pki.ocspResponse(leaf)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.PASS);
+      assertThat(message(d, "revocation")).contains("supplied OCSP response");
+      assertThat(d.accepted()).isTrue();
+    }
+  }
+
+  @Test
+  void rejectsCertificateRevokedBySuppliedOcspResponse() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      pki.revoke(leaf);
+      PolicyDecision d = policyFor(pki).softFailRevocation(true).build().evaluate(
+          CertificateInput.builder(bytes(leaf.certificatePem())).ocspResponse(pki.ocspResponse(leaf)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL); // even in soft-fail mode
+    }
+  }
+
+  @Test
+  void rejectsStaleOcspResponse() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      byte[] stale = pki.ocspResponse(leaf, pki.now().minus(Duration.ofDays(5)), pki.now().minus(Duration.ofDays(4)));
+      PolicyDecision d = policyFor(pki).build().evaluate(
+          CertificateInput.builder(bytes(leaf.certificatePem())).ocspResponse(stale).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("stale");
+    }
+  }
+
+  @Test
+  void rejectsOcspResponseSignedByAnImpostor() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build();
+        TestPki impostor = TestPki.builder().intermediate(false).now(pki.now()).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      TestCertificate twin = impostor.leaf(ACME).build();
+      // an answer about the impostor's certificate cannot cover ours (different issuer key hash)
+      PolicyDecision d = policyFor(pki).build().evaluate(
+          CertificateInput.builder(bytes(leaf.certificatePem())).ocspResponse(impostor.ocspResponse(twin)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+    }
+  }
+
+  @Test
+  void acceptsOcspResponseFromDelegatedResponder() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      TestCertificate responder = pki.leaf("CN=OCSP Responder,O=Hellgate Test PKI,C=DE").ocspSigning().build();
+      PolicyDecision d = policyFor(pki).build().evaluate(CertificateInput.builder(bytes(leaf.certificatePem()))
+          .ocspResponse(pki.ocspResponseSignedBy(leaf, responder)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.PASS);
+    }
+  }
+
+  @Test
+  void rejectsOcspResponseFromResponderWithoutOcspSigningUsage() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      TestCertificate notResponder = pki.leaf("CN=Some Server,O=Hellgate Test PKI,C=DE").serverAuth().build();
+      PolicyDecision d = policyFor(pki).build().evaluate(CertificateInput.builder(bytes(leaf.certificatePem()))
+          .ocspResponse(pki.ocspResponseSignedBy(leaf, notResponder)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("not signed by the issuer or a responder it authorized");
+    }
+  }
+
+  @Test
+  void rejectsOcspResponseFromResponderOfAnotherCa() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build();
+        TestPki impostor = TestPki.builder().intermediate(false).now(pki.now()).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      TestCertificate foreignResponder = impostor.leaf("CN=OCSP Responder,O=Hellgate Test PKI,C=DE").ocspSigning().build();
+      PolicyDecision d = policyFor(pki).build().evaluate(CertificateInput.builder(bytes(leaf.certificatePem()))
+          .ocspResponse(pki.ocspResponseSignedBy(leaf, foreignResponder)).build());
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+    }
+  }
+
+  @Test
+  void treatsOcspStatusUnknownAsUnknown() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      CertificateInput in = CertificateInput.builder(bytes(leaf.certificatePem()))
+          .ocspResponse(pki.ocspUnknownResponse(leaf)).build();
+      assertThat(status(policyFor(pki).build().evaluate(in), "revocation")).isEqualTo(Status.FAIL);
+      PolicyDecision soft = policyFor(pki).softFailRevocation(true).build().evaluate(in);
+      assertThat(status(soft, "revocation")).isEqualTo(Status.WARN);
+      assertThat(message(soft, "revocation")).contains("status unknown");
+    }
+  }
+
+  // ---- loopback HTTP
+
+  static CertificatePolicy online(TestPki pki, boolean softFail) {
+    return policyFor(pki).onlineRevocation(true).softFailRevocation(softFail)
+        .networkTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)).build();
+  }
+
+  static CertificateInput chainOnly(TestCertificate leaf) {
+    return CertificateInput.builder(bytes(leaf.certificatePem())).intermediates(leaf.chain()).build();
+  }
+
+  @Test
+  void acceptsCertificateCheckedByLoopbackOcspResponder() throws Exception {
+    try (TestPki pki = TestPki.builder().revocationServer(true).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      PolicyDecision d = online(pki, false).evaluate(chainOnly(leaf));
+      assertThat(d.failures()).isEmpty();
+      assertThat(message(d, "revocation")).contains("OCSP http://127.0.0.1:");
+      assertThat(pki.ocspRequestCount()).isEqualTo(2); // leaf and intermediate
+    }
+  }
+
+  @Test
+  void rejectsCertificateRevokedAtLoopbackOcspResponder() throws Exception {
+    try (TestPki pki = TestPki.builder().revocationServer(true).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      pki.revoke(leaf);
+      PolicyDecision d = online(pki, true).evaluate(chainOnly(leaf));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("revoked");
+    }
+  }
+
+  @Test
+  void fallsBackToLoopbackCrlServerWhenOcspIsUnreachable() throws Exception {
+    try (TestPki pki = TestPki.builder().revocationServer(true).build()) {
+      String crlUrl = pki.crlUrl();
+      TestCertificate leaf = pki.leaf(ACME).ocspUrls(TestPki.unreachableUrl()).crlUrls(crlUrl).build();
+      PolicyDecision d = online(pki, false).evaluate(chainOnly(leaf));
+      assertThat(status(d, "revocation")).isEqualTo(Status.PASS);
+      assertThat(message(d, "revocation")).contains("CRL " + crlUrl);
+      assertThat(pki.crlRequestCount()).isEqualTo(1);
+      pki.revoke(leaf);
+      PolicyDecision revoked = online(pki, false).evaluate(chainOnly(leaf));
+      assertThat(status(revoked, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(revoked, "revocation")).contains("revoked on");
+    }
+  }
+
+  @Test
+  void rejectsWhenResponderIsUnreachableInHardFailMode() throws Exception {
+    try (TestPki pki = TestPki.builder().revocationServer(true).build()) {
+      String dead = TestPki.unreachableUrl();
+      TestCertificate leaf = pki.leaf(ACME).ocspUrls(dead).crlUrls().build();
+      PolicyDecision d = online(pki, false).evaluate(chainOnly(leaf));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains(dead).contains("unreachable");
+      assertThat(d.accepted()).isFalse();
+    }
+  }
+
+  @Test
+  void warnsWhenResponderIsUnreachableInSoftFailMode() throws Exception {
+    try (TestPki pki = TestPki.builder().revocationServer(true).build()) {
+      TestCertificate leaf = pki.leaf(ACME).ocspUrls(TestPki.unreachableUrl()).crlUrls().build();
+      PolicyDecision d = online(pki, true).evaluate(chainOnly(leaf));
+      assertThat(status(d, "revocation")).isEqualTo(Status.WARN);
+      assertThat(d.accepted()).isTrue();
+      assertThat(d.acceptedRecipient().isPolicyChecked()).isTrue();
+    }
+  }
+
+  @Test
+  void doesNotFetchWhenOnlineRevocationIsOff() throws Exception {
+    try (TestPki pki = TestPki.builder().revocationServer(true).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      PolicyDecision d = policyFor(pki).build().evaluate(chainOnly(leaf));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("online revocation checking is off");
+      assertThat(pki.ocspRequestCount() + pki.crlRequestCount()).isZero();
+    }
+  }
+}
