@@ -40,7 +40,11 @@ public final class RecipientKey {
   /**
    * A JCA private key without its certificate: it is tried on every export. The data key is
    * unwrapped with {@code RSA/ECB/OAEPPadding} and an explicit SHA-256/MGF1-SHA-256 parameter spec
-   * through the key's own provider.
+   * through whichever provider accepts the key; if none offers OAEP for it (a PKCS#11 token through
+   * SunPKCS11), the RSA operation runs in the token as {@code RSA/ECB/NoPadding} and the OAEP
+   * decoding runs in the JVM, in constant time. The private key never leaves its provider, which
+   * must be installed ({@code Security.addProvider}) for JCA to find it; for a provider configured
+   * but not installed, use {@code RecipientKeys.fromPkcs11} in export-format-crypto.
    *
    * @param privateKey an RSA private key from any provider
    * @return the key
@@ -61,7 +65,7 @@ public final class RecipientKey {
     Objects.requireNonNull(privateKey, "privateKey");
     Objects.requireNonNull(certificate, "certificate");
     return new RecipientKey(
-        wrapped -> RsaOaep.unwrap(privateKey, wrapped), certificate, describe(privateKey));
+        wrapped -> RsaOaep.unwrap(privateKey, certificate.getPublicKey(), wrapped), certificate, describe(privateKey));
   }
 
   /**

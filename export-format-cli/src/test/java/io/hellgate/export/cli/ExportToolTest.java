@@ -9,6 +9,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.hellgate.export.testkit.Pem;
+import io.hellgate.export.testkit.TestCertificate;
+import io.hellgate.export.testkit.TestPki;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +24,19 @@ class ExportToolTest {
 
   @BeforeEach
   void files() throws IOException {
-    for (String f : new String[] {"recipient-cert.pem", "recipient-key.pem", "other-cert.pem", "other-key.pem"}) {
+    for (String f : new String[] {"other-cert.pem", "other-key.pem"}) {
       try (InputStream in = ExportToolTest.class.getResourceAsStream("/" + f)) {
         Files.write(dir.resolve(f), in.readAllBytes());
       }
+    }
+    try (TestPki pki = TestPki.builder().build()) {
+      TestCertificate leaf = pki.leaf("CN=Export Recipient, O=Acme Payments GmbH, C=DE").ov().build();
+      Pem.write(dir.resolve("root.pem"), pki.rootPem());
+      Pem.write(dir.resolve("recipient-cert.pem"), leaf.certificatePem());
+      Pem.write(dir.resolve("recipient-key.pem"), leaf.privateKeyPem());
+      Pem.write(dir.resolve("ca.crl"), pki.crlsPem());
+      Pem.write(dir.resolve("chain.pem"), leaf.chainPem());
+      Pem.write(dir.resolve("dv-cert.pem"), pki.leaf("CN=shop.example").dv().serverAuth().build().certificatePem());
     }
     StringBuilder jsonl = new StringBuilder();
     for (int i = 0; i < 5; i++) {
@@ -46,8 +58,34 @@ class ExportToolTest {
   }
 
   private void encrypt() {
-    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--in", p("tokens.jsonl"), "--out", p("export.tgz"),
-        "--instance", "c1.on-hellgate.cloud")).as(err.toString()).isZero();
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--trust", p("root.pem"), "--chain", p("chain.pem"), "--crl", p("ca.crl"),
+        "--in", p("tokens.jsonl"), "--out", p("export.tgz"), "--instance", "c1.on-hellgate.cloud")).as(err.toString()).isZero();
+  }
+
+  @Test
+  void encryptRefusesACertificateThePolicyRejects() {
+    assertThat(run("encrypt", "--cert", p("dv-cert.pem"), "--trust", p("root.pem"), "--chain", p("chain.pem"), "--crl", p("ca.crl"),
+        "--in", p("tokens.jsonl"), "--out", p("export.tgz"))).isEqualTo(1);
+    assertThat(err.toString()).contains("FAIL    validation_level").contains("PASS    key.usage").contains("nothing was written");
+    assertThat(dir.resolve("export.tgz")).doesNotExist();
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--in", p("tokens.jsonl"), "--out", p("export.tgz")))
+        .as("no --trust and no explicit opt-out").isEqualTo(2);
+  }
+
+  @Test
+  void insecureSkipIsExplicitAndWarns() {
+    assertThat(run("encrypt", "--cert", p("other-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p("tokens.jsonl"), "--out", p("export.tgz"))).isZero();
+    assertThat(err.toString()).contains("NOT checked");
+  }
+
+  @Test
+  void checkCertAndDemoAreRegistered() {
+    assertThat(run("check-cert", p("recipient-cert.pem"), "--trust", p("root.pem"), "--chain", p("chain.pem"), "--crl", p("ca.crl"))).isZero();
+    assertThat(out.toString()).contains("ACCEPTED");
+    assertThat(run("check-cert", p("dv-cert.pem"), "--trust", p("root.pem"), "--chain", p("chain.pem"), "--crl", p("ca.crl"))).isEqualTo(1);
+    assertThat(run("demo", "--records", "20", "--dir", p("demo"))).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("demo: all steps behaved as expected");
   }
 
   @Test
@@ -90,7 +128,8 @@ class ExportToolTest {
   @Test
   void invalidInputLineExitsOneWithoutThePan() throws Exception {
     Files.writeString(dir.resolve("bad.jsonl"), Files.readString(dir.resolve("tokens.jsonl")).replace("\"expiry_month\":12", "\"expiry_month\":13"));
-    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--in", p("bad.jsonl"), "--out", p("x.tgz"))).isEqualTo(1);
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--trust", p("root.pem"), "--chain", p("chain.pem"), "--crl", p("ca.crl"),
+        "--in", p("bad.jsonl"), "--out", p("x.tgz"))).isEqualTo(1);
     assertThat(err.toString()).contains("line 1").contains("expiry_month").doesNotContain(PAN);
     assertThat(dir.resolve("x.tgz")).doesNotExist();
   }

@@ -4,7 +4,7 @@ import io.hellgate.export.RecipientKey;
 import io.hellgate.export.crypto.KeySourceException.Reason;
 import io.hellgate.export.crypto.internal.PemKeys;
 import io.hellgate.export.crypto.internal.StoreKeys;
-import io.hellgate.export.crypto.internal.TokenUnwrapper;
+import io.hellgate.export.internal.TokenUnwrapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;

@@ -7,7 +7,7 @@ import io.hellgate.export.RecipientKey;
 import io.hellgate.export.WrongKeyException;
 import io.hellgate.export.crypto.KeySourceException.Reason;
 import io.hellgate.export.crypto.internal.StoreKeys;
-import io.hellgate.export.crypto.internal.TokenUnwrapper;
+import io.hellgate.export.internal.TokenUnwrapper;
 import io.hellgate.export.internal.Fingerprints;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -84,6 +84,21 @@ class Pkcs11Test {
     Arrays.fill(tooLarge, (byte) 0xff);
     for (byte[] bad : new byte[][] {flipped, tooLarge, new byte[255], new byte[257]}) {
       assertThatThrownBy(() -> unwrapper.unwrap(bad)).isInstanceOf(BadPaddingException.class).hasMessage("RSA-OAEP decryption failed");
+    }
+  }
+
+  /** Regression: core's RecipientKey.of(PrivateKey) used to fail for token keys (SunPKCS11 has no OAEP). */
+  @Test
+  void corePrivateKeyPathWorksWithATokenKey() throws Exception {
+    StoreKeys.Entry entry = StoreKeys.pkcs11(hsm.recipientConfig, ALIAS, SoftHsm.PIN.toCharArray());
+    Path archive = TestPki.archive(dir, issued, 3);
+    // The usual JCA set-up: the configured SunPKCS11 instance is installed, so provider selection finds it.
+    java.security.Security.addProvider(entry.provider());
+    try {
+      assertThat(TestPki.readAll(archive, RecipientKey.of(entry.key(), issued))).hasSize(3);
+      assertThat(TestPki.readAll(archive, RecipientKey.of(entry.key()))).hasSize(3);
+    } finally {
+      java.security.Security.removeProvider(entry.provider().getName());
     }
   }
 

@@ -1,4 +1,4 @@
-package io.hellgate.export.crypto.internal;
+package io.hellgate.export.internal;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

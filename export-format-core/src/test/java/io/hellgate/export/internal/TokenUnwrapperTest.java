@@ -1,9 +1,8 @@
-package io.hellgate.export.crypto.internal;
+package io.hellgate.export.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hellgate.export.internal.RsaOaep;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;

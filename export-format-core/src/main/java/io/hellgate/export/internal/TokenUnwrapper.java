@@ -1,7 +1,6 @@
-package io.hellgate.export.crypto.internal;
+package io.hellgate.export.internal;
 
 import io.hellgate.export.KeyUnwrapper;
-import io.hellgate.export.internal.RsaOaep;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -79,6 +78,16 @@ public final class TokenUnwrapper implements KeyUnwrapper {
       oaep.init(Cipher.DECRYPT_MODE, key, RsaOaep.SHA256_MGF1_SHA256);
       return oaep.doFinal(encryptedKey);
     }
+    return unwrapRaw(key, provider, modulusBytes, encryptedKey);
+  }
+
+  /**
+   * Raw RSA ({@code RSA/ECB/NoPadding}) in {@code provider} (or whichever provider accepts the key
+   * when null), then EME-OAEP-SHA-256 decoding in the JVM. Every failure is the same generic
+   * {@link BadPaddingException}.
+   */
+  static byte[] unwrapRaw(PrivateKey key, Provider provider, int modulusBytes, byte[] encryptedKey)
+      throws GeneralSecurityException {
     if (encryptedKey.length != modulusBytes) {
       // RFC 8017 7.1.2 step 1: a public length check, not a padding oracle.
       throw new BadPaddingException("RSA-OAEP decryption failed");
@@ -86,7 +95,7 @@ public final class TokenUnwrapper implements KeyUnwrapper {
     byte[] em = new byte[modulusBytes];
     byte[] out = null;
     try {
-      Cipher raw = Cipher.getInstance(RAW, provider);
+      Cipher raw = provider == null ? Cipher.getInstance(RAW) : Cipher.getInstance(RAW, provider);
       raw.init(Cipher.DECRYPT_MODE, key);
       out = raw.doFinal(encryptedKey);
       if (out.length > modulusBytes) {
