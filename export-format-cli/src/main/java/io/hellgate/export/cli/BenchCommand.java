@@ -50,8 +50,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-openssl", description = "Skip the openssl speed reference.")
   boolean noOpenssl;
 
-  @Option(names = "--paths", split = ",", defaultValue = "raw,typed", description = "Which paths to run: raw, typed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--paths", split = ",", defaultValue = "raw,raw-unvalidated,typed",
+      description = "Which paths to run: raw (validated lines), raw-unvalidated, typed (default ${DEFAULT-VALUE}).")
   List<String> paths;
+
+  @Option(names = "--components", description = "Also print the per-byte CPU cost of each pipeline stage (one thread).")
+  boolean components;
 
   private PrintWriter out;
 
@@ -86,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
       pool.add(r);
     }
     Path sample = work.resolve("sample.tgz");
-    try (ExportWriter w = ExportWriter.open(sample, options(cert, work))) {
+    try (ExportWriter w = ExportWriter.open(sample, options(cert, work, false))) {
       for (TokenRecord r : pool) {
         w.write(r);
       }
@@ -106,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
       resetPeaks();
       long t0 = System.nanoTime();
       long written = 0;
-      try (ExportWriter w = ExportWriter.open(archive, options(cert, work))) {
+      try (ExportWriter w = ExportWriter.open(archive, options(cert, work, path.equals("raw-unvalidated")))) {
         for (long i = 0; written < bytes; i++) {
           int k = (int) (i & 4095);
           if (typed) {
@@ -143,14 +147,127 @@ final class BenchCommand implements Callable<Integer> {
       }
       Files.deleteIfExists(archive);
     }
+    if (components) {
+      StringBuilder jsonl = new StringBuilder();
+      for (String l : linePool) {
+        jsonl.append(l).append('\n');
+      }
+      components(sample, work, jsonl.toString().getBytes(StandardCharsets.UTF_8));
+    }
     Files.deleteIfExists(sample);
     Files.deleteIfExists(work);
     out.flush();
     return ExportTool.OK;
   }
 
-  private static ExportWriter.Options options(X509Certificate cert, Path spool) {
-    return ExportWriter.options().recipient(Recipient.unverified(cert)).guardianInstance("bench.on-hellgate.cloud").spoolDirectory(spool).build();
+  /**
+   * CPU nanoseconds per byte of each stage of a verified read, on this thread, warm: what
+   * docs/performance.md's cost table reports. Uses the export written above as input.
+   */
+  private void components(Path sample, Path work, byte[] plaintext) throws Exception {
+    java.lang.management.ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+    byte[] data;
+    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+        new java.util.zip.GZIPInputStream(Files.newInputStream(sample)))) {
+      in.getNextEntry();
+      in.getNextEntry();
+      data = in.readAllBytes();
+    }
+    Path big = work.resolve("components.tgz");
+    long target = 256L << 20;
+    try (var os = new java.io.BufferedOutputStream(Files.newOutputStream(big), 1 << 16);
+        var gz = new java.util.zip.GZIPOutputStream(os, 1 << 16);
+        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+      gz.flush();
+      var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("tokens.jsonl.enc");
+      e.setSize(target - target % data.length);
+      tar.putArchiveEntry(e);
+      for (long w = 0; w + data.length <= target; w += data.length) {
+        tar.write(data);
+      }
+      tar.closeArchiveEntry();
+    }
+    byte[] c = new byte[128 * 1024];
+    byte[] p = new byte[c.length + 32];
+    out.println();
+    out.println("| stage | ns/byte (CPU, one thread) |");
+    out.println("|---|---|");
+    for (int rep = 0; rep < 3; rep++) {
+      boolean print = rep == 2;
+      long total = 0;
+      long t = tm.getCurrentThreadCpuTime();
+      try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+          new java.util.zip.GZIPInputStream(Files.newInputStream(big), 1 << 16))) {
+        in.getNextEntry();
+        for (int n; (n = in.read(c)) > 0; ) {
+          total += n;
+        }
+      }
+      stage(print, "gunzip + CRC-32 + tar", total, tm, t);
+      Path spool = Files.createTempFile(work, "spool", ".bin");
+      t = tm.getCurrentThreadCpuTime();
+      try (var os = Files.newOutputStream(spool)) {
+        for (long i = 0; i < total; i += c.length) {
+          os.write(c);
+        }
+      }
+      stage(print, "spool write", total, tm, t);
+      t = tm.getCurrentThreadCpuTime();
+      try (var is = Files.newInputStream(spool)) {
+        while (is.read(c) > 0) {
+          // read only
+        }
+      }
+      stage(print, "spool read", total, tm, t);
+      Files.delete(spool);
+      javax.crypto.spec.SecretKeySpec key = new javax.crypto.spec.SecretKeySpec(new byte[32], "AES");
+      javax.crypto.Cipher ctr = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+      ctr.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.IvParameterSpec(new byte[16]));
+      t = tm.getCurrentThreadCpuTime();
+      for (long i = 0; i < total; i += 4096) {
+        ctr.update(c, 0, 4096, p, 0);
+      }
+      stage(print, "AES-CTR (4 KiB calls)", total, tm, t);
+      javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+      byte[] iv = new byte[12];
+      iv[0] = (byte) rep;
+      gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, iv));
+      t = tm.getCurrentThreadCpuTime();
+      for (long i = 0; i < total; i += 4096) {
+        gcm.update(c, 0, 4096, p, 0);
+      }
+      stage(print, "AES-GCM encryption (4 KiB calls)", total, tm, t);
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      t = tm.getCurrentThreadCpuTime();
+      for (long i = 0; i < total; i += 4096) {
+        md.update(c, 0, 4096);
+      }
+      stage(print, "SHA-256 (4 KiB calls)", total, tm, t);
+      io.hellgate.export.internal.LineScanner scanner = new io.hellgate.export.internal.LineScanner(1 << 20);
+      t = tm.getCurrentThreadCpuTime();
+      for (long i = 0; i < total; i += plaintext.length) {
+        for (int off = 0; off < plaintext.length; off += 4096) {
+          scanner.scan(plaintext, off, Math.min(4096, plaintext.length - off));
+        }
+      }
+      stage(print, "JSON Lines framing scan", total, tm, t);
+      if (scanner.error() != null) {
+        throw new IllegalStateException("framing scan failed on synthetic data: " + scanner.error());
+      }
+    }
+    Files.deleteIfExists(big);
+  }
+
+  private void stage(boolean print, String name, long bytes, java.lang.management.ThreadMXBean tm, long t0) {
+    if (print) {
+      out.printf(Locale.ROOT, "| %s | %.2f |%n", name, (tm.getCurrentThreadCpuTime() - t0) / (double) bytes);
+      out.flush();
+    }
+  }
+
+  private static ExportWriter.Options options(X509Certificate cert, Path spool, boolean unvalidated) {
+    return ExportWriter.options().recipient(Recipient.unverified(cert)).guardianInstance("bench.on-hellgate.cloud")
+        .spoolDirectory(spool).unvalidatedLines(unvalidated).build();
   }
 
   private static long plaintextBytes(Path archive, KeyPair pair, X509Certificate cert) throws Exception {
