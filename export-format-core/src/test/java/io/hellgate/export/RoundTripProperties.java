@@ -113,6 +113,14 @@ class RoundTripProperties {
       }
     }
     assertThat(read).isEqualTo(lines);
+    List<String> asBytes = new ArrayList<>();
+    try (ExportReader r = ExportReader.open(oneByteAtATime(out.toByteArray()), Fixtures.readerOptions())) {
+      for (java.nio.ByteBuffer b; (b = r.nextLineBytes()) != null; ) {
+        assertThat(b.isReadOnly()).isTrue();
+        asBytes.add(java.nio.charset.StandardCharsets.UTF_8.decode(b).toString());
+      }
+    }
+    assertThat(asBytes).isEqualTo(lines);
   }
 
   @Property(tries = 100)

@@ -50,8 +50,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-openssl", description = "Skip the openssl speed reference.")
   boolean noOpenssl;
 
-  @Option(names = "--paths", split = ",", defaultValue = "raw,raw-unvalidated,typed",
-      description = "Which paths to run: raw (validated lines), raw-unvalidated, typed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--paths", split = ",", defaultValue = "raw,raw-unvalidated,raw-string,typed",
+      description = "Which paths to run: raw (validated writeLine, nextLineBytes), raw-unvalidated (unvalidatedLines, "
+          + "nextLineBytes), raw-string (validated writeLine, nextLine as String), typed (default ${DEFAULT-VALUE}).")
   List<String> paths;
 
   @Option(names = "--components", description = "Also print the per-byte CPU cost of each pipeline stage (one thread).")
@@ -134,9 +135,13 @@ final class BenchCommand implements Callable<Integer> {
           for (TokenRecord rec; (rec = r.nextRecord()) != null; ) {
             seen += rec.id().length();
           }
-        } else {
+        } else if (path.equals("raw-string")) {
           for (String l; (l = r.nextLine()) != null; ) {
             seen += l.length();
+          }
+        } else {
+          for (java.nio.ByteBuffer l; (l = r.nextLineBytes()) != null; ) {
+            seen += l.remaining();
           }
         }
       }

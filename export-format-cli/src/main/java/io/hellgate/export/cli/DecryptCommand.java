@@ -1,15 +1,11 @@
 package io.hellgate.export.cli;
 
 import io.hellgate.export.ExportReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -59,9 +55,9 @@ final class DecryptCommand implements Callable<Integer> {
       }
       long count;
       if (out == null) {
-        Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        count = copy(reader, w);
-        w.flush();
+        OutputStream o = new java.io.BufferedOutputStream(System.out, 1 << 16);
+        count = copy(reader, o);
+        o.flush();
       } else {
         count = toFile(reader);
       }
@@ -72,11 +68,17 @@ final class DecryptCommand implements Callable<Integer> {
     }
   }
 
-  private static long copy(ExportReader reader, Writer w) throws IOException {
+  /** Copies the verified lines as bytes: no decoding, no re-encoding. */
+  private static long copy(ExportReader reader, OutputStream o) throws IOException {
     long n = 0;
-    for (String line; (line = reader.nextLine()) != null; n++) {
-      w.write(line);
-      w.write('\n');
+    byte[] buf = new byte[8192];
+    for (java.nio.ByteBuffer line; (line = reader.nextLineBytes()) != null; n++) {
+      while (line.hasRemaining()) {
+        int k = Math.min(buf.length, line.remaining());
+        line.get(buf, 0, k);
+        o.write(buf, 0, k);
+      }
+      o.write('\n');
     }
     return n;
   }
@@ -91,10 +93,9 @@ final class DecryptCommand implements Callable<Integer> {
     try {
       long n;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream os = Channels.newOutputStream(ch);
-          Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
-        n = copy(reader, w);
-        w.flush();
+          OutputStream os = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+        n = copy(reader, os);
+        os.flush();
         ch.force(true);
       }
       try {
