@@ -11,8 +11,8 @@ import javax.crypto.spec.PSource;
 
 /**
  * RSA-OAEP-256: RSAES-OAEP with SHA-256, MGF1 with SHA-256 and an empty label, always through an
- * explicit {@link OAEPParameterSpec} (the JDK's {@code OAEPWithSHA-256AndMGF1Padding} name defaults
- * MGF1 to SHA-1).
+ * explicit {@link OAEPParameterSpec}: the JDK's named "OAEP with SHA-256 and MGF1" transformation
+ * defaults MGF1 to SHA-1, which is a different (and for this format wrong) scheme.
  */
 public final class RsaOaep {
   /** The parameters; immutable. */
