@@ -23,6 +23,7 @@ final class ArchiveScanner {
 
   private final InputStream raw;
   private final TarArchiveInputStream tar;
+  private long maxDataBytes = AesGcm.MAX_PLAINTEXT_BYTES;
   private byte[] manifestJson;
   private String dataName;
   private long dataSize = -1;
@@ -48,6 +49,12 @@ final class ArchiveScanner {
     } catch (IOException e) {
       throw corrupt(e);
     }
+  }
+
+  /** Lowers the largest data entry accepted (default: the format's limit, 2^36 − 32 bytes). */
+  ArchiveScanner maxDataBytes(long max) {
+    this.maxDataBytes = Math.min(max, AesGcm.MAX_PLAINTEXT_BYTES);
+    return this;
   }
 
   /**
@@ -169,6 +176,10 @@ final class ArchiveScanner {
     if (e.getSize() > AesGcm.MAX_PLAINTEXT_BYTES) {
       throw new ExportFormatException(
           Reason.LIMIT_EXCEEDED, name + " is larger than AES-GCM's limit of 2^36 - 32 bytes");
+    }
+    if (e.getSize() > maxDataBytes) {
+      throw new ExportFormatException(
+          Reason.LIMIT_EXCEEDED, name + " is " + e.getSize() + " bytes; this reader accepts at most " + maxDataBytes);
     }
     dataName = name;
     dataSize = e.getSize();

@@ -26,7 +26,8 @@ import javax.crypto.Cipher;
  * content has been authenticated, its records or raw JSON lines.
  *
  * <p><b>Verify before release.</b> {@link #verify()} (called implicitly by the first
- * {@link #nextLine()} or {@link #nextRecord()}) unwraps the data key, then makes one pass over the
+ * {@link #nextLine()}, {@link #nextLineBytes()} or {@link #nextRecord()}) unwraps the data key,
+ * then makes one pass over the
  * ciphertext that recomputes the AES-GCM tag, the SHA-256 checksum and the line count, and checks
  * the JSON Lines framing (strict UTF-8, one non-empty line per record, each ending in {@code \n}),
  * while spooling the <em>ciphertext</em> (memory, then an owner-only temporary file deleted on
@@ -48,7 +49,8 @@ import javax.crypto.Cipher;
  * subtypes {@link UnsupportedVersionException}, {@link WrongKeyException} and
  * {@link AuthenticationFailedException}. Messages never contain a PAN or key bytes.
  *
- * <p>Not thread-safe: one thread reads one archive.
+ * <p>Not thread-safe: one thread reads one archive. For exports of 1 MiB or more the verifying pass
+ * hashes and scans on a second, internal daemon thread, which ends before {@link #verify()} returns.
  *
  * <pre>{@code
  * ExportReader.Options options = ExportReader.options().key(RecipientKey.of(privateKey, certificate)).build();
@@ -125,7 +127,7 @@ public final class ExportReader implements Closeable {
   public static ExportReader open(InputStream archive, Options options) throws IOException {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
-    return new ExportReader(options, ArchiveScanner.open(archive));
+    return new ExportReader(options, ArchiveScanner.open(archive).maxDataBytes(options.maxDataBytes));
   }
 
   /**
@@ -141,7 +143,7 @@ public final class ExportReader implements Closeable {
     Objects.requireNonNull(options, "options");
     InputStream in = Files.newInputStream(archive);
     try {
-      return new ExportReader(options, ArchiveScanner.open(in));
+      return new ExportReader(options, ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes));
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -663,6 +665,7 @@ public final class ExportReader implements Closeable {
     private final int memorySpoolBytes;
     private final int maxLineBytes;
     private final boolean unverifiedStreaming;
+    private final long maxDataBytes;
 
     private Options(Builder b) {
       this.keys = List.copyOf(b.keys);
@@ -670,6 +673,7 @@ public final class ExportReader implements Closeable {
       this.memorySpoolBytes = b.memorySpoolBytes;
       this.maxLineBytes = b.maxLineBytes;
       this.unverifiedStreaming = b.unverifiedStreaming;
+      this.maxDataBytes = b.maxDataBytes;
     }
 
     /** The configured keys, in order. */
@@ -690,6 +694,7 @@ public final class ExportReader implements Closeable {
       private int memorySpoolBytes = 8 << 20;
       private int maxLineBytes = ExportWriter.MAX_LINE_BYTES;
       private boolean unverifiedStreaming;
+      private long maxDataBytes = AesGcm.MAX_PLAINTEXT_BYTES;
 
       private Builder() {}
 
@@ -724,6 +729,20 @@ public final class ExportReader implements Closeable {
           throw new IllegalArgumentException("maxLineBytes must be 64 bytes to 1 MiB");
         }
         this.maxLineBytes = maxLineBytes;
+        return this;
+      }
+
+      /**
+       * The largest encrypted data entry accepted, checked against its tar header before anything
+       * is read or spooled; default and maximum the format's 2^36 − 32 bytes. Set it to what you
+       * expect (with margin) so that a small, highly compressed archive cannot make the reader
+       * spool gigabytes before its tag fails.
+       */
+      public Builder maxDataBytes(long maxDataBytes) {
+        if (maxDataBytes < 0) {
+          throw new IllegalArgumentException("maxDataBytes must not be negative");
+        }
+        this.maxDataBytes = Math.min(maxDataBytes, AesGcm.MAX_PLAINTEXT_BYTES);
         return this;
       }
 

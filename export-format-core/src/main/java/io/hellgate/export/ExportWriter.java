@@ -38,7 +38,8 @@ import javax.crypto.Cipher;
  * checksum and count that are known only at the end. Plaintext never touches disk. Nothing is
  * written to the target until {@link #finish()}; a {@link Path} target appears, atomically, only
  * when complete. The data key is zeroed after use. Every record is validated (see {@link Card} and
- * {@link TokenRecord}) and raw lines are parsed as records too, with messages that never contain
+ * {@link TokenRecord}) and raw lines are parsed as records too (unless the caller opts out with
+ * {@link Options.Builder#unvalidatedLines}), with messages that never contain
  * an account number. The writer refuses to exceed GCM's limit of 2^36 − 32 plaintext bytes.
  * With pinned {@link Options.Builder#exportId}, {@link Options.Builder#clock} and
  * {@link Options.Builder#random}, the archive bytes are identical on every run and JVM.
@@ -47,7 +48,9 @@ import javax.crypto.Cipher;
  * {@code finish()} aborts it and writes nothing, so an exception inside a try-with-resources block
  * never produces a truncated export. After any failure the writer is unusable.
  *
- * <p>Not thread-safe: one thread writes one export.
+ * <p>Not thread-safe: one thread writes one export. Exports larger than one 128 KiB chunk are
+ * encrypted and spooled on a second, internal daemon thread while the caller hashes the next
+ * chunk; it ends with {@link #finish()} or {@link #close()}.
  *
  * <pre>{@code
  * ExportWriter.Options options = ExportWriter.options()

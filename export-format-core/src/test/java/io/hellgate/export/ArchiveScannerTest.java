@@ -131,6 +131,27 @@ class ArchiveScannerTest {
   }
 
   @Test
+  void honoursTheReadersDataLimitBeforeReadingTheData() throws Exception {
+    ExportReader.Options small = ExportReader.options()
+        .key(RecipientKey.of(Fixtures.RECIPIENT_KEY, Fixtures.RECIPIENT_CERT)).maxDataBytes(data.length - 1).build();
+    byte[] dataFirst = TestArchives.build(List.of(Entry.file("tokens.jsonl.enc", data), Entry.file("manifest.json", manifest)), Format.USTAR);
+    for (byte[] tgz : new byte[][] {archive, dataFirst}) {
+      ExportFormatException e = org.assertj.core.api.Assertions.catchThrowableOfType(ExportFormatException.class, () -> {
+        try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), small)) {
+          r.verify();
+        }
+      });
+      assertThat(e.reason()).isEqualTo(Reason.LIMIT_EXCEEDED);
+      assertThat(e).hasMessageContaining("at most " + (data.length - 1));
+    }
+    ExportReader.Options exact = ExportReader.options()
+        .key(RecipientKey.of(Fixtures.RECIPIENT_KEY, Fixtures.RECIPIENT_CERT)).maxDataBytes(data.length).build();
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(archive), exact)) {
+      r.verify();
+    }
+  }
+
+  @Test
   void rejectsEmptyNonGzipAndTruncatedInput() {
     assertThat(rejection(new byte[0])).hasMessageContaining("empty");
     assertThat(rejection("not a tgz".getBytes())).hasMessageContaining("not gzip");
