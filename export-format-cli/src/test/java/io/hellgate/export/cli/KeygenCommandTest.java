@@ -83,13 +83,13 @@ class KeygenCommandTest {
     CliFixtures.Run r =
         CliFixtures.run(new KeygenCommand(), "--subject", "CN=exports.acme.example", "--out-key", key.toString(), "--out-csr", csr.toString(), "--bits", "1024", "--pass-file", passFile().toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("would be rejected").contains("organization (O)").contains("country (C)").contains("1024 bits is too small");
+    assertThat(r.err()).contains("would be rejected").contains("O (Organization)").contains("C (Country)").contains("1024 bits is too small");
     assertThat(key).doesNotExist();
     assertThat(csr).doesNotExist();
 
     CliFixtures.Run emptyO = CliFixtures.run(new KeygenCommand(), "--subject", "CN=x, O= , C=DE", "--out-key", key.toString(), "--out-csr", csr.toString(), "--pass-file", passFile().toString());
     assertThat(emptyO.code()).as(emptyO.all()).isEqualTo(1);
-    assertThat(emptyO.err()).contains("organization (O)");
+    assertThat(emptyO.err()).contains("O (Organization)");
   }
 
   @Test

@@ -82,15 +82,9 @@ public final class CertificateRequests {
   public static List<String> check(String subject, int rsaBits) {
     List<String> problems = new ArrayList<>();
     X500Name name = parse(subject);
-    String o = attribute(name, BCStyle.O);
-    String c = attribute(name, BCStyle.C);
-    if (o == null || o.isBlank()) {
-      problems.add("the subject has no organization (O): the sender's policy requires one, e.g. \"O=Acme Payments GmbH\"");
-    }
-    if (c == null || c.isBlank()) {
-      problems.add("the subject has no country (C): the sender's policy requires one, e.g. \"C=DE\"");
-    } else if (!c.matches("[A-Za-z]{2}")) {
-      problems.add("the subject's country (C=" + c + ") is not a two-letter ISO 3166 code");
+    for (String missing : SubjectRules.organizationProblems(name)) {
+      problems.add("the subject lacks a non-empty " + missing
+          + ": the sender's policy requires O and C, e.g. \"O=Acme Payments GmbH, C=DE\"");
     }
     if (rsaBits < MIN_RSA_BITS) {
       problems.add("an RSA key of " + rsaBits + " bits is too small: at least " + MIN_RSA_BITS + " bits are required");
@@ -266,8 +260,4 @@ public final class CertificateRequests {
     }
   }
 
-  private static String attribute(X500Name name, ASN1ObjectIdentifier type) {
-    RDN[] rdns = name.getRDNs(type);
-    return rdns.length == 0 ? null : IETFUtils.valueToString(rdns[0].getFirst().getValue()).trim();
-  }
 }

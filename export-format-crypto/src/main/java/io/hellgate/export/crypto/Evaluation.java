@@ -206,31 +206,14 @@ final class Evaluation {
   private void organization() {
     String code = "subject.organization";
     X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
-    String o = value(subject, BCStyle.O);
-    String c = value(subject, BCStyle.C);
-    List<String> missing = new ArrayList<>();
-    if (o == null) {
-      missing.add("O (Organization)");
-    }
-    if (c == null) {
-      missing.add("C (Country)");
-    }
+    List<String> missing = SubjectRules.organizationProblems(subject);
     if (missing.isEmpty()) {
-      add(code, Status.PASS, "Subject organization '" + o + "', country " + c);
+      add(code, Status.PASS, "Subject organization '" + SubjectRules.value(subject, BCStyle.O) + "', country "
+          + SubjectRules.value(subject, BCStyle.C));
     } else {
       add(code, Status.FAIL, "The subject lacks a non-empty " + String.join(" and ", missing)
           + "; the certificate must identify the receiving organization by O and C.");
     }
-  }
-
-  private static String value(X500Name name, ASN1ObjectIdentifier type) {
-    for (RDN rdn : name.getRDNs(type)) {
-      String v = IETFUtils.valueToString(rdn.getFirst().getValue()).trim();
-      if (!v.isEmpty()) {
-        return v;
-      }
-    }
-    return null;
   }
 
   private static boolean selfSigned(X509Certificate c) {

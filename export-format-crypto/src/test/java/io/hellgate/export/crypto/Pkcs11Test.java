@@ -139,7 +139,7 @@ class Pkcs11Test {
     assertThatThrownBy(
             () -> CertificateRequests.createPemInPkcs11(hsm.recipientConfig, "no-org", SoftHsm.PIN.toCharArray(), "CN=x, C=DE", 2048))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("organization (O)");
+        .hasMessageContaining("O (Organization)");
     assertThatThrownBy(() -> RecipientKeys.fromPkcs11(hsm.recipientConfig, "no-org", SoftHsm.PIN.toCharArray()))
         .isInstanceOfSatisfying(KeySourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
   }
