@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Walks an export archive with the reader's rules (docs/format.md, "Reading the archive"): gzip
@@ -20,18 +21,83 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class ArchiveScanner {
   static final String LEGACY_DATA_ENTRY = "records.jsonl.enc";
   private static final int MAX_TRAILING_BYTES = 1 << 20;
+  /** What one header (including PAX and GNU long-name records and skipped padding) may consume. */
+  static final int MAX_HEADER_BYTES = 1 << 20;
+  /** The most entries (directories included) an archive may have. */
+  static final int MAX_ENTRIES = 64;
 
   private final InputStream raw;
+  private final Budget budget;
   private final TarArchiveInputStream tar;
+  private int entries;
   private long maxDataBytes = AesGcm.MAX_PLAINTEXT_BYTES;
   private byte[] manifestJson;
   private String dataName;
   private long dataSize = -1;
   private boolean dataIsCurrentEntry;
 
-  private ArchiveScanner(InputStream raw, TarArchiveInputStream tar) {
+  private ArchiveScanner(InputStream raw, Budget budget) {
     this.raw = raw;
-    this.tar = tar;
+    this.budget = budget;
+    this.tar = new TarArchiveInputStream(budget, "UTF-8");
+  }
+
+  /**
+   * Counts the decompressed bytes commons-compress reads and stops it at a limit while it parses
+   * a header: it reads PAX and GNU long-name records into memory whole, so a small, compressed
+   * archive could otherwise declare a header of gigabytes. Entry bodies are bounded separately,
+   * by their checked sizes.
+   */
+  private static final class Budget extends java.io.FilterInputStream {
+    private long consumed;
+    private long limit = Long.MAX_VALUE;
+
+    Budget(InputStream in) {
+      super(in);
+    }
+
+    void limitNext(long bytes) {
+      limit = consumed + bytes;
+    }
+
+    void unlimited() {
+      limit = Long.MAX_VALUE;
+    }
+
+    private void count(long n) throws ExportFormatException {
+      consumed += n;
+      if (consumed > limit) {
+        throw new ExportFormatException(
+            Reason.LIMIT_EXCEEDED, "a tar header is larger than " + (MAX_HEADER_BYTES >> 20) + " MiB");
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, (int) Math.min(len, Math.max(1, Math.min(Integer.MAX_VALUE, limit - consumed + 1))));
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long k = super.skip(Math.min(n, Math.max(1, limit - consumed + 1)));
+      if (k > 0) {
+        count(k);
+      }
+      return k;
+    }
   }
 
   static ArchiveScanner open(InputStream in) throws IOException {
@@ -45,7 +111,7 @@ final class ArchiveScanner {
     }
     try {
       GZIPInputStream gzip = new GZIPInputStream(buffered, 1 << 16);
-      return new ArchiveScanner(gzip, new TarArchiveInputStream(gzip, "UTF-8"));
+      return new ArchiveScanner(gzip, new Budget(gzip));
     } catch (IOException e) {
       throw corrupt(e);
     }
@@ -214,11 +280,19 @@ final class ArchiveScanner {
   }
 
   private TarArchiveEntry next() throws IOException {
+    budget.limitNext(MAX_HEADER_BYTES);
+    TarArchiveEntry e;
     try {
-      return tar.getNextEntry();
-    } catch (IOException | IllegalArgumentException e) {
-      throw corrupt(e);
+      e = tar.getNextEntry();
+    } catch (IOException | IllegalArgumentException ex) {
+      throw corrupt(ex);
+    } finally {
+      budget.unlimited();
     }
+    if (e != null && ++entries > MAX_ENTRIES) {
+      throw new ExportFormatException(Reason.LIMIT_EXCEEDED, "archive has more than " + MAX_ENTRIES + " entries");
+    }
+    return e;
   }
 
   /**
@@ -240,14 +314,18 @@ final class ArchiveScanner {
         throw malformed("entry '" + shown + "' leaves the archive (..)");
       }
     }
-    if (e.isDirectory()) {
-      return null;
-    }
+    // Types first: commons-compress calls any name ending in '/' a directory, links included.
     if (e.isSymbolicLink() || e.isLink()) {
       throw malformed("entry '" + shown + "' is a link; only regular files and directories are allowed");
     }
     if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
       throw malformed("entry '" + shown + "' is a device or FIFO; only regular files are allowed");
+    }
+    byte type = e.getLinkFlag();
+    boolean oldStyleDirectory =
+        (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM) && raw.endsWith("/") && e.getSize() == 0;
+    if (type == TarConstants.LF_DIR || oldStyleDirectory) {
+      return null;
     }
     if (e.isSparse() || !e.isFile()) {
       throw malformed("entry '" + shown + "' is not a regular file");
@@ -272,8 +350,10 @@ final class ArchiveScanner {
   }
 
   static ExportFormatException corrupt(Exception e) {
-    if (e instanceof ExportFormatException) {
-      return (ExportFormatException) e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ExportFormatException) {
+        return (ExportFormatException) t; // ours, possibly wrapped by commons-compress
+      }
     }
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : RecordValidation.printable(e.getMessage());
     return new ExportFormatException(

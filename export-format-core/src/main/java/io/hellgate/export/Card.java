@@ -114,7 +114,7 @@ public final class Card {
   /** Masked: {@code Card{scheme=visa, pan=…1111, expiry=12/2030}}. Never the full PAN or the name. */
   @Override
   public String toString() {
-    return "Card{scheme=" + scheme + ", pan=…" + last4() + ", expiry=" + expiryMonth + "/" + expiryYear + "}";
+    return "Card{scheme=" + (scheme == null ? null : RecordValidation.printable(scheme)) + ", pan=…" + last4() + ", expiry=" + expiryMonth + "/" + expiryYear + "}";
   }
 
   /**

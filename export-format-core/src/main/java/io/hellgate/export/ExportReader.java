@@ -86,6 +86,7 @@ public final class ExportReader implements Closeable {
   private InputStream cipherSource;
   private Cipher keystream;
   private Verification streaming; // non-null only in unverified streaming mode
+  private boolean finishScanAtEnd;
   private final byte[] cbuf = new byte[CHUNK];
   private final byte[] pbuf = new byte[CHUNK];
   private int ppos;
@@ -242,7 +243,11 @@ public final class ExportReader implements Closeable {
       }
       if (scanner.dataPending()) {
         cipherSource = scanner.dataStream();
+        finishScanAtEnd = true;
       } else {
+        // The data came before the manifest and is spooled: check the rest of the archive now,
+        // before anything is released.
+        scanner.finish();
         spool.seal();
         cipherSource = spool.openInput();
       }
@@ -279,7 +284,7 @@ public final class ExportReader implements Closeable {
           "no configured key is for this export: it was encrypted to "
               + expected
               + " ("
-              + manifest.recipientSubject()
+              + RecordValidation.printable(manifest.recipientSubject())
               + "); configured: "
               + options.keys.stream().map(k -> k.fingerprint().orElse("?")).reduce((a, b) -> a + ", " + b).orElse("none"));
     }
@@ -453,7 +458,7 @@ public final class ExportReader implements Closeable {
 
   private void finishRelease() throws IOException {
     if (streaming != null) {
-      if (scanner.dataPending()) {
+      if (finishScanAtEnd) {
         scanner.finish();
       }
       streaming.check(manifest);
@@ -607,9 +612,16 @@ public final class ExportReader implements Closeable {
           full.clear(); // failing anyway: drop what the worker has not seen
         }
         full.offer(end); // capacity leaves room for it
-        try {
-          worker.join();
-        } catch (InterruptedException e) {
+        // Wait uninterruptibly: sha256 and lines must not be read while the worker may use them.
+        boolean interrupted = false;
+        while (worker.isAlive()) {
+          try {
+            worker.join();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
           Thread.currentThread().interrupt();
         }
         for (byte[] b : all) {

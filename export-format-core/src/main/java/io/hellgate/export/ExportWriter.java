@@ -198,6 +198,10 @@ public final class ExportWriter implements Closeable {
     if (jsonLine.isEmpty()) {
       throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": is empty");
     }
+    if (jsonLine.charAt(0) == '\uFEFF' || jsonLine.indexOf('\u0000') >= 0) {
+      throw new ExportFormatException(
+          Reason.MALFORMED_RECORD, "line " + (records + 1) + ": contains a byte order mark or a NUL character");
+    }
     byte[] bytes = jsonLine.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
@@ -215,10 +219,14 @@ public final class ExportWriter implements Closeable {
 
   private void append(byte[] b, int off, int len, ByteArrayBuilder reused) throws IOException {
     if (reused != null && reused.size() != len) {
-      // Canonical JSON longer than one segment: fall back to a contiguous copy.
-      b = reused.toByteArray();
-      off = 0;
-      len = b.length;
+      // Canonical JSON longer than one segment: fall back to a contiguous copy, zeroed after use.
+      byte[] copy = reused.toByteArray();
+      try {
+        append(copy, 0, copy.length, null);
+      } finally {
+        Arrays.fill(copy, (byte) 0);
+      }
+      return;
     }
     if (len > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
@@ -248,8 +256,28 @@ public final class ExportWriter implements Closeable {
   }
 
   private void flushChunk() throws IOException {
+    flushChunk(false);
+  }
+
+  /** Hashes the chunk, then hands it to the encryptor thread (or, for a last chunk alone, encrypts it here). */
+  private void flushChunk(boolean last) throws IOException {
     for (int off = 0; off < fill; off += AesGcm.SLICE) {
       sha256.update(plain, off, Math.min(AesGcm.SLICE, fill - off));
+    }
+    if (encryptor == null && last) {
+      byte[] out = new byte[fill + AesGcm.TAG_BYTES];
+      int n = 0;
+      try {
+        for (int off = 0; off < fill; off += AesGcm.SLICE) {
+          n += gcm.update(plain, off, Math.min(AesGcm.SLICE, fill - off), out, n);
+        }
+      } catch (GeneralSecurityException e) {
+        failed = true;
+        throw new IllegalStateException("encryption failed", e);
+      }
+      spool.write(out, 0, n);
+      fill = 0;
+      return;
     }
     if (encryptor == null) {
       encryptor = new Encryptor();
@@ -325,11 +353,21 @@ public final class ExportWriter implements Closeable {
       checkFailure();
     }
 
+    /**
+     * Ends the worker and waits for it, uninterruptibly: nothing it shares (cipher, spool,
+     * buffers) may be touched while it runs. An interrupt is re-asserted afterwards.
+     */
     void stop() {
-      full.offer(end);
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
+      full.offer(end); // room: at most three buffers are ever queued
+      boolean interrupted = false;
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
       for (byte[] b : buffers) {
@@ -372,7 +410,7 @@ public final class ExportWriter implements Closeable {
     checkOpen();
     try {
       if (fill > 0) {
-        flushChunk();
+        flushChunk(true);
       }
       if (encryptor != null) {
         encryptor.drain();
@@ -463,6 +501,7 @@ public final class ExportWriter implements Closeable {
     }
     Arrays.fill(dataKey, (byte) 0);
     Arrays.fill(plain, (byte) 0);
+    Arrays.fill(lineBuffer.getCurrentSegment(), (byte) 0);
     spool.close();
   }
 

@@ -72,6 +72,23 @@ final class ManifestCodec {
   }
 
   static ExportManifest parse(byte[] json) throws ExportFormatException {
+    // Strict UTF-8 JSON: Jackson would otherwise skip a BOM and auto-detect UTF-16/32.
+    if (json.length >= 3 && (json[0] & 0xff) == 0xef && (json[1] & 0xff) == 0xbb && (json[2] & 0xff) == 0xbf) {
+      throw malformed("manifest.json starts with a byte order mark; it must be UTF-8 without one");
+    }
+    for (byte b : json) {
+      if (b == 0) {
+        throw malformed("manifest.json contains a NUL byte (it must be UTF-8 JSON)");
+      }
+    }
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(json));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw malformed("manifest.json is not valid UTF-8");
+    }
     Map<String, Object> root;
     try (JsonParser p = RecordCodec.FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {

@@ -61,6 +61,15 @@ final class RecordCodec {
 
   /** Parses one JSON Lines record (without its newline). */
   static TokenRecord parse(byte[] buf, int off, int len) throws InvalidRecord {
+    // Strict UTF-8: Jackson would skip a BOM and auto-detect UTF-16/32 (which needs NUL bytes).
+    if (len >= 1 && (buf[off] & 0xff) == 0xef) {
+      throw new InvalidRecord("a record must start with '{' (no byte order mark)");
+    }
+    for (int i = off, end = off + len; i < end; i++) {
+      if (buf[i] == 0) {
+        throw new InvalidRecord("contains a NUL byte");
+      }
+    }
     try (JsonParser p = FACTORY.createParser(buf, off, len)) {
       TokenRecord record = parseRecord(p);
       if (p.nextToken() != null) {

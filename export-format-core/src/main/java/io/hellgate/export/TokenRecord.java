@@ -144,7 +144,7 @@ public final class TokenRecord {
   /** Shows the id and the masked card; never the account number. */
   @Override
   public String toString() {
-    return "TokenRecord{id=" + id + ", card=" + card + ", created_at=" + createdAtText + "}";
+    return "TokenRecord{id=" + RecordValidation.printable(id) + ", card=" + card + ", created_at=" + createdAtText + "}";
   }
 
   /**

@@ -6,7 +6,10 @@ import java.util.Objects;
 
 /**
  * Lets {@code export-format-crypto} create policy-checked {@link Recipient}s without a public
- * constructor. This package is exported only to that module.
+ * constructor. This package is exported only to that module; on the class path, where module
+ * boundaries do not apply, the caller is checked instead (its package must be
+ * {@code io.hellgate.export.crypto}). That guards against accidents, not against hostile code in
+ * the same JVM, which can do anything reflection allows.
  */
 public final class InternalAccess {
   /** Creates recipients; registered by {@link Recipient}'s static initializer. */
@@ -23,6 +26,8 @@ public final class InternalAccess {
   }
 
   private static volatile RecipientFactory recipients;
+  private static final String CRYPTO = "io.hellgate.export.crypto";
+  private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
   private InternalAccess() {}
 
@@ -32,6 +37,9 @@ public final class InternalAccess {
    * @param factory the factory
    */
   public static void setRecipientFactory(RecipientFactory factory) {
+    if (WALKER.getCallerClass() != Recipient.class) {
+      throw new IllegalStateException("only Recipient registers the recipient factory");
+    }
     if (recipients != null) {
       throw new IllegalStateException("recipient factory already set");
     }
@@ -46,6 +54,13 @@ public final class InternalAccess {
    * @return the recipient
    */
   public static Recipient checkedRecipient(X509Certificate certificate, String checkedBy) {
+    Class<?> caller = WALKER.getCallerClass();
+    Module module = caller.getModule();
+    if (!caller.getPackageName().equals(CRYPTO)
+        || (module.isNamed() && !module.getName().equals(CRYPTO))) {
+      throw new IllegalStateException(
+          "only " + CRYPTO + " (CertificatePolicy) may mark a recipient as policy-checked; use Recipient.unverified");
+    }
     Objects.requireNonNull(checkedBy, "checkedBy");
     if (recipients == null) {
       try {
