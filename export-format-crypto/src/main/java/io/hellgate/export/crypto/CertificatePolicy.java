@@ -32,7 +32,14 @@ import java.util.regex.Pattern;
  *   <li>{@code validity}: every certificate in the chain is valid at the policy's clock;
  *   <li>{@code revocation}: no certificate in the chain is revoked, by verified and fresh OCSP
  *       responses or CRLs (supplied, or fetched from the URLs in the certificate); an unknown status
- *       fails unless {@link Builder#softFailRevocation(boolean)} makes it a warning;
+ *       fails unless {@link Builder#softFailRevocation(boolean)} makes it a warning. A revocation in
+ *       any supplied response or CRL wins over a "good" in another. Only a complete CRL whose scope
+ *       covers the certificate shows "not revoked": a delta CRL, a CRL with an unsupported critical
+ *       extension or any critical entry extension (e.g. an indirect CRL's certificateIssuer), and a
+ *       CRL whose issuingDistributionPoint excludes the certificate (another distribution point,
+ *       only some reasons, only CA, end-entity or attribute certificates, indirect) leave the
+ *       status unknown, with a message saying why; an entry for the certificate in any verified,
+ *       fresh CRL of its issuer still means revoked;
  *   <li>{@code key.algorithm}: RSA of at least {@link Builder#minRsaBits(int)} bits (RSA-OAEP);
  *   <li>{@code key.usage}: keyEncipherment if keyUsage is present, not a CA (no keyCertSign, cRLSign,
  *       basicConstraints CA), no anyExtendedKeyUsage;
@@ -45,8 +52,9 @@ import java.util.regex.Pattern;
  * <p>Limits: the submitted certificate is at most {@link Builder#maxInputBytes(int)} bytes, chains
  * at most {@link Builder#maxChainLength(int)} certificates below the anchor, fetched CRLs and OCSP
  * responses at most {@link Builder#maxFetchBytes(int)} bytes, with connect and read timeouts. Only
- * HTTP(S) URLs named in the certificates are fetched, without following redirects. Indirect CRLs,
- * delta CRLs and OCSP nonces are not supported.
+ * HTTP(S) URLs named in the certificates are fetched, without following redirects. Not supported:
+ * indirect CRLs, combining a delta CRL with its base CRL (a delta CRL alone never shows "not
+ * revoked"), OCSP nonces.
  *
  * <p>Thread-safe and immutable: one instance may evaluate concurrently from many threads.
  *

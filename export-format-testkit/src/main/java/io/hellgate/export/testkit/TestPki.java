@@ -21,6 +21,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
@@ -192,6 +195,45 @@ public final class TestPki implements AutoCloseable {
   /** The issuing CA's DER CRL with the given dates ({@code nextUpdate} may be null). */
   public byte[] issuingCrl(Instant thisUpdate, Instant nextUpdate) {
     return issuing.crl(Objects.requireNonNull(thisUpdate), nextUpdate);
+  }
+
+  /**
+   * A fresh delta CRL of the issuing CA (critical deltaCRLIndicator naming base CRL number 1),
+   * listing the revocations so far, valid from a minute before now for one day.
+   */
+  public byte[] issuingDeltaCrl() {
+    return issuingCrlWithExtension(Extension.deltaCRLIndicator.getId(), true,
+        derOf(new ASN1Integer(1)));
+  }
+
+  /**
+   * A fresh CRL of the issuing CA with one extra CRL extension, e.g. an issuingDistributionPoint
+   * (2.5.29.28) or an unknown critical extension, valid from a minute before now for one day.
+   *
+   * @param oid the extension's OID
+   * @param critical whether it is marked critical
+   * @param der the DER encoding of the extension's value (the content of the OCTET STRING)
+   */
+  public byte[] issuingCrlWithExtension(String oid, boolean critical, byte[] der) {
+    return issuing.crl(now.minusSeconds(60), now.plus(Duration.ofDays(1)),
+        new Extension(new ASN1ObjectIdentifier(oid), critical, der), null, null);
+  }
+
+  /**
+   * A fresh CRL of the issuing CA with one extra entry, for a random serial (not {@code leaf}'s),
+   * that carries one CRL entry extension, e.g. a critical certificateIssuer (2.5.29.29).
+   */
+  public byte[] issuingCrlWithEntryExtension(String oid, boolean critical, byte[] der) {
+    return issuing.crl(now.minusSeconds(60), now.plus(Duration.ofDays(1)), null,
+        new Extension(new ASN1ObjectIdentifier(oid), critical, der), serial());
+  }
+
+  private static byte[] derOf(ASN1Encodable value) {
+    try {
+      return value.toASN1Primitive().getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A DER OCSP response about {@code leaf}, signed by its issuing CA, valid for a day from now. */

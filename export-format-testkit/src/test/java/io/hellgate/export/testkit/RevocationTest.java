@@ -12,6 +12,15 @@ import io.hellgate.export.crypto.CertificatePolicy;
 import io.hellgate.export.crypto.PolicyDecision;
 import io.hellgate.export.crypto.PolicyDecision.Status;
 import java.time.Duration;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
+import org.bouncycastle.asn1.x509.ReasonFlags;
 import org.junit.jupiter.api.Test;
 
 /** Revocation: supplied CRLs and OCSP responses, and fetching over loopback HTTP. */
@@ -170,6 +179,134 @@ class RevocationTest {
       PolicyDecision soft = policyFor(pki).softFailRevocation(true).build().evaluate(in);
       assertThat(status(soft, "revocation")).isEqualTo(Status.WARN);
       assertThat(message(soft, "revocation")).contains("status unknown");
+    }
+  }
+
+  // ---- CRL scope: delta, partitioned, indirect and unknown critical extensions
+
+  static final String SHARD_1 = "http://crl.example/shard-1.crl";
+  static final String SHARD_2 = "http://crl.example/shard-2.crl";
+
+  static CertificateInput withSuppliedCrls(TestCertificate leaf, byte[]... crls) throws Exception {
+    CertificateInput.Builder b = CertificateInput.builder(bytes(leaf.certificatePem()));
+    for (byte[] crl : crls) {
+      b.crl(crl);
+    }
+    return b.build();
+  }
+
+  static byte[] idp(IssuingDistributionPoint idp) throws Exception {
+    return idp.getEncoded(ASN1Encoding.DER);
+  }
+
+  static IssuingDistributionPoint idpFor(String url) {
+    return new IssuingDistributionPoint(
+        new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, url))),
+        false, false, null, false, false);
+  }
+
+  @Test
+  void deltaCrlDoesNotShowThatACertificateIsNotRevoked() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      CertificateInput in = withSuppliedCrls(leaf, pki.issuingDeltaCrl());
+      PolicyDecision d = policyFor(pki).build().evaluate(in);
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("supplied CRL is a delta CRL");
+      PolicyDecision soft = policyFor(pki).softFailRevocation(true).build().evaluate(in);
+      assertThat(status(soft, "revocation")).isEqualTo(Status.WARN);
+    }
+  }
+
+  @Test
+  void certificateListedInADeltaCrlIsRevokedEvenIfAnOlderCompleteCrlDoesNotListIt() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      byte[] base = pki.crls().get(0);
+      pki.revoke(leaf);
+      PolicyDecision d = policyFor(pki).softFailRevocation(true).build()
+          .evaluate(withSuppliedCrls(leaf, base, pki.issuingDeltaCrl()));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("revoked on");
+    }
+  }
+
+  @Test
+  void crlOfAnotherPartitionDoesNotShowThatACertificateIsNotRevoked() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).ocspUrls().crlUrls(SHARD_1).build();
+      byte[] otherShard = pki.issuingCrlWithExtension("2.5.29.28", true, idp(idpFor(SHARD_2)));
+      PolicyDecision d = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, otherShard));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation"))
+          .contains("supplied CRL covers a distribution point that is not one of the certificate's");
+
+      byte[] ownShard = pki.issuingCrlWithExtension("2.5.29.28", true, idp(idpFor(SHARD_1)));
+      PolicyDecision ok = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, ownShard));
+      assertThat(status(ok, "revocation")).isEqualTo(Status.PASS);
+    }
+  }
+
+  @Test
+  void crlWithADistributionPointDoesNotCoverACertificateWithoutOne() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).ocspUrls().crlUrls().build();
+      byte[] shard = pki.issuingCrlWithExtension("2.5.29.28", true, idp(idpFor(SHARD_1)));
+      PolicyDecision d = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, shard));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("distribution point");
+    }
+  }
+
+  @Test
+  void crlWhoseScopeExcludesTheCertificateDoesNotShowThatItIsNotRevoked() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      Map<String, IssuingDistributionPoint> scopes = Map.of(
+          "only CA certificates", new IssuingDistributionPoint(null, false, true, null, false, false),
+          "only some revocation reasons", new IssuingDistributionPoint(
+              null, false, false, new ReasonFlags(ReasonFlags.keyCompromise), false, false),
+          "indirect CRL", new IssuingDistributionPoint(null, false, false, null, true, false),
+          "only attribute certificates", new IssuingDistributionPoint(null, false, false, null, false, true));
+      for (Map.Entry<String, IssuingDistributionPoint> e : scopes.entrySet()) {
+        byte[] crl = pki.issuingCrlWithExtension("2.5.29.28", true, idp(e.getValue()));
+        PolicyDecision d = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, crl));
+        assertThat(status(d, "revocation")).as(e.getKey()).isEqualTo(Status.FAIL);
+        assertThat(message(d, "revocation")).as(e.getKey()).contains(e.getKey());
+      }
+      byte[] userCerts = pki.issuingCrlWithExtension("2.5.29.28", true,
+          idp(new IssuingDistributionPoint(null, true, false, null, false, false)));
+      PolicyDecision ok = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, userCerts));
+      assertThat(status(ok, "revocation")).isEqualTo(Status.PASS);
+    }
+  }
+
+  @Test
+  void crlWithAnUnknownCriticalExtensionIsNotUsed() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      byte[] nul = DERNull.INSTANCE.getEncoded();
+      byte[] critical = pki.issuingCrlWithExtension("1.3.6.1.4.1.99999.7", true, nul);
+      PolicyDecision d = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, critical));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("unsupported critical extension 1.3.6.1.4.1.99999.7");
+
+      byte[] nonCritical = pki.issuingCrlWithExtension("1.3.6.1.4.1.99999.7", false, nul);
+      PolicyDecision ok = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, nonCritical));
+      assertThat(status(ok, "revocation")).isEqualTo(Status.PASS);
+    }
+  }
+
+  @Test
+  void crlWithACriticalEntryExtensionIsNotUsed() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      TestCertificate leaf = pki.leaf(ACME).build();
+      byte[] otherIssuer = new GeneralNames(new GeneralName(new X500Name("CN=Other CA,O=Elsewhere,C=DE")))
+          .getEncoded(ASN1Encoding.DER);
+      byte[] crl = pki.issuingCrlWithEntryExtension("2.5.29.29", true, otherIssuer);
+      PolicyDecision d = policyFor(pki).build().evaluate(withSuppliedCrls(leaf, crl));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("critical entry extension 2.5.29.29");
     }
   }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URL;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -18,15 +19,19 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1IA5String;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -118,20 +123,27 @@ public final class Revocation {
   /** Checks {@code cert}, issued by {@code issuer}. */
   public Status check(X509Certificate cert, X509Certificate issuer) {
     List<String> problems = new ArrayList<>();
+    // all supplied evidence is read, so that a revocation in any of it wins over a "good" elsewhere
+    Status good = null;
     for (byte[] response : s.ocspResponses) {
       Status st = ocsp(response, cert, issuer, "supplied OCSP response", problems);
-      if (st != null) {
+      if (st != null && st.state() == State.REVOKED) {
         return st;
       }
+      good = good == null ? st : good;
     }
     for (X509CRL crl : s.crls) {
       if (!crl.getIssuerX500Principal().equals(cert.getIssuerX500Principal())) {
         continue;
       }
       Status st = crl(crl, cert, issuer, "supplied CRL", problems);
-      if (st != null) {
+      if (st != null && st.state() == State.REVOKED) {
         return st;
       }
+      good = good == null ? st : good;
+    }
+    if (good != null) {
+      return good;
     }
     if (s.online) {
       for (String url : first(ocspUrls(cert))) {
@@ -201,15 +213,128 @@ public final class Revocation {
       problems.add(source + " " + stale);
       return null;
     }
-    X509CRLEntry entry = crl.getRevokedCertificate(cert.getSerialNumber());
-    if (entry != null) {
+    // an entry for this certificate (matched by issuer and serial, so an indirect CRL's entries for
+    // other issuers do not count) is a revocation whatever the CRL's scope: fail closed
+    X509CRLEntry entry = crl.getRevokedCertificate(cert);
+    if (entry != null && entry.getRevocationReason() != CRLReason.REMOVE_FROM_CRL) {
       return new Status(
           State.REVOKED,
           "revoked on " + entry.getRevocationDate().toInstant()
               + (entry.getRevocationReason() == null ? "" : " (" + entry.getRevocationReason() + ")")
               + " according to " + source);
     }
+    if (entry != null) {
+      problems.add(source + " lists the certificate with reason removeFromCRL, which shows no status"
+          + " without its base CRL");
+      return null;
+    }
+    String unusable = unusableForNotRevoked(crl, cert);
+    if (unusable != null) {
+      problems.add(source + " " + unusable);
+      return null;
+    }
     return new Status(State.GOOD, "not revoked according to " + source);
+  }
+
+  /** CRL extensions that may be critical because they are processed or do not narrow the scope. */
+  private static final Set<String> UNDERSTOOD_CRL_EXTENSIONS =
+      Set.of(
+          Extension.issuingDistributionPoint.getId(),
+          Extension.cRLNumber.getId(),
+          Extension.authorityKeyIdentifier.getId());
+
+  /**
+   * Null if {@code crl}, a verified and fresh CRL of the certificate's issuer that does not list
+   * it, shows that it is not revoked; else why not: a delta CRL lists only changes since its base,
+   * a CRL with a critical extension or critical entry extension we do not process must not be used
+   * at all (RFC 5280, 5.2 and 5.3), and a partitioned CRL (issuingDistributionPoint) shows nothing
+   * about certificates outside its scope.
+   */
+  private static String unusableForNotRevoked(X509CRL crl, X509Certificate cert) {
+    if (crl.getExtensionValue(Extension.deltaCRLIndicator.getId()) != null) {
+      return "is a delta CRL (deltaCRLIndicator), which lists only changes since a base CRL and"
+          + " cannot show that the certificate is not revoked";
+    }
+    Set<String> critical = crl.getCriticalExtensionOIDs();
+    for (String oid : critical == null ? Set.<String>of() : critical) {
+      if (!UNDERSTOOD_CRL_EXTENSIONS.contains(oid)) {
+        return "has the unsupported critical extension " + oid + ", so it is not used";
+      }
+    }
+    Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
+    for (X509CRLEntry e : entries == null ? Set.<X509CRLEntry>of() : entries) {
+      Set<String> entryCritical = e.getCriticalExtensionOIDs();
+      if (entryCritical != null && !entryCritical.isEmpty()) {
+        return "has a critical entry extension " + entryCritical.iterator().next()
+            + (entryCritical.contains(Extension.certificateIssuer.getId())
+                ? " (certificateIssuer: an indirect CRL)" : "")
+            + ", which is not supported, so it is not used";
+      }
+    }
+    byte[] idpValue = crl.getExtensionValue(Extension.issuingDistributionPoint.getId());
+    if (idpValue == null) {
+      return null;
+    }
+    IssuingDistributionPoint idp;
+    try {
+      idp = IssuingDistributionPoint.getInstance(ASN1OctetString.getInstance(idpValue).getOctets());
+    } catch (RuntimeException e) {
+      return "has a malformed issuingDistributionPoint extension, so it is not used";
+    }
+    boolean ca = cert.getBasicConstraints() >= 0;
+    if (idp.onlyContainsAttributeCerts()) {
+      return "is a partial CRL (issuingDistributionPoint: only attribute certificates) that does"
+          + " not cover this certificate";
+    }
+    if (idp.onlyContainsCACerts() && !ca) {
+      return "is a partial CRL (issuingDistributionPoint: only CA certificates) that does not"
+          + " cover this end-entity certificate";
+    }
+    if (idp.onlyContainsUserCerts() && ca) {
+      return "is a partial CRL (issuingDistributionPoint: only end-entity certificates) that does"
+          + " not cover this CA certificate";
+    }
+    if (idp.getOnlySomeReasons() != null) {
+      return "is a partial CRL (issuingDistributionPoint: only some revocation reasons) that cannot"
+          + " show that the certificate is not revoked for any reason";
+    }
+    if (idp.isIndirectCRL()) {
+      return "is an indirect CRL (issuingDistributionPoint), which is not supported";
+    }
+    DistributionPointName name = idp.getDistributionPoint();
+    if (name != null) {
+      if (name.getType() != DistributionPointName.FULL_NAME) {
+        return "names its distribution point relative to the issuer, which is not supported";
+      }
+      List<GeneralName> certNames = distributionPointNames(cert);
+      boolean match = false;
+      for (GeneralName g : GeneralNames.getInstance(name.getName()).getNames()) {
+        match |= certNames.contains(g);
+      }
+      if (!match) {
+        return "covers a distribution point that is not one of the certificate's (a CRL of another"
+            + " partition), so it does not cover this certificate";
+      }
+    }
+    return null;
+  }
+
+  /** All full names of the certificate's CRL distribution points; none if absent or malformed. */
+  private static List<GeneralName> distributionPointNames(X509Certificate cert) {
+    List<GeneralName> out = new ArrayList<>();
+    Extensions exts = extensions(cert);
+    try {
+      CRLDistPoint dp = exts == null ? null : CRLDistPoint.fromExtensions(exts);
+      for (DistributionPoint p : dp == null ? new DistributionPoint[0] : dp.getDistributionPoints()) {
+        DistributionPointName name = p.getDistributionPoint();
+        if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
+          out.addAll(List.of(GeneralNames.getInstance(name.getName()).getNames()));
+        }
+      }
+    } catch (RuntimeException malformed) {
+      out.clear();
+    }
+    return out;
   }
 
   private String freshness(Date thisUpdate, Date nextUpdate, boolean nextUpdateRequired) {
