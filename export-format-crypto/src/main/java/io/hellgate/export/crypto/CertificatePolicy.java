@@ -51,7 +51,9 @@ import java.util.regex.Pattern;
  *
  * <p>Limits: the submitted certificate is at most {@link Builder#maxInputBytes(int)} bytes, chains
  * at most {@link Builder#maxChainLength(int)} certificates below the anchor, fetched CRLs and OCSP
- * responses at most {@link Builder#maxFetchBytes(int)} bytes, with connect and read timeouts. Only
+ * responses at most {@link Builder#maxFetchBytes(int)} bytes, each fetch within its connect plus
+ * read timeout ({@link Builder#networkTimeouts}) and all fetches of one evaluation within {@link
+ * Builder#revocationDeadline(Duration)}. Only
  * HTTP(S) URLs named in the certificates are fetched, without following redirects. Not supported:
  * indirect CRLs, combining a delta CRL with its base CRL (a delta CRL alone never shows "not
  * revoked"), OCSP nonces.
@@ -86,6 +88,7 @@ public final class CertificatePolicy {
   final int maxFetchBytes;
   final Duration connectTimeout;
   final Duration readTimeout;
+  final Duration revocationDeadline;
   final String name;
 
   private CertificatePolicy(Builder b) {
@@ -103,6 +106,7 @@ public final class CertificatePolicy {
     this.maxFetchBytes = b.maxFetchBytes;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
+    this.revocationDeadline = b.revocationDeadline;
     this.name = b.name;
   }
 
@@ -159,6 +163,7 @@ public final class CertificatePolicy {
     private int maxFetchBytes = 16 * 1024 * 1024;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration revocationDeadline = Duration.ofSeconds(30);
     private String name = "CertificatePolicy";
 
     private Builder() {}
@@ -266,10 +271,26 @@ public final class CertificatePolicy {
       return this;
     }
 
-    /** Connect and read timeouts for revocation fetches; default 5 s and 10 s. */
+    /**
+     * Connect and read timeouts for revocation fetches; default 5 s and 10 s. The read timeout
+     * bounds each read; one whole fetch (connect, request, response) ends after {@code connect +
+     * read} of wall-clock time, even if the server keeps sending slowly. A fetch that does not end
+     * in time counts as unreachable (status unknown).
+     */
     public Builder networkTimeouts(Duration connect, Duration read) {
       this.connectTimeout = Objects.requireNonNull(connect, "connect");
       this.readTimeout = Objects.requireNonNull(read, "read");
+      return this;
+    }
+
+    /**
+     * Wall-clock limit on all revocation fetches of one evaluation (every URL of every certificate
+     * in the chain together), 1 ms to 10 minutes; default 30 s. Once it has passed, no further URL
+     * is fetched and a fetch under way is abandoned; the status of the certificates not yet
+     * established is unknown, which fails, or warns with {@link #softFailRevocation(boolean)}.
+     */
+    public Builder revocationDeadline(Duration total) {
+      this.revocationDeadline = Objects.requireNonNull(total, "total");
       return this;
     }
 
@@ -308,6 +329,10 @@ public final class CertificatePolicy {
       if (connectTimeout.isNegative() || connectTimeout.isZero()
           || readTimeout.isNegative() || readTimeout.isZero()) {
         throw new IllegalStateException("network timeouts must be positive");
+      }
+      if (revocationDeadline.isNegative() || revocationDeadline.isZero()
+          || revocationDeadline.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalStateException("revocationDeadline must be positive and at most 10 minutes");
       }
       if (privatePkiSelfSignedLeaves && privatePkiOids.isEmpty()) {
         throw new IllegalStateException(

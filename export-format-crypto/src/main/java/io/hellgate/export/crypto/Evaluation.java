@@ -408,7 +408,8 @@ final class Evaluation {
                 policy.readTimeout,
                 policy.maxFetchBytes,
                 Duration.ofMinutes(5),
-                Duration.ofDays(7)));
+                Duration.ofDays(7),
+                policy.revocationDeadline));
     List<String> good = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     for (int i = 0; i < path.size(); i++) {

@@ -6,12 +6,22 @@ import static io.hellgate.export.testkit.CertificatePolicyTest.message;
 import static io.hellgate.export.testkit.CertificatePolicyTest.policyFor;
 import static io.hellgate.export.testkit.CertificatePolicyTest.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.hellgate.export.crypto.CertificateInput;
 import io.hellgate.export.crypto.CertificatePolicy;
 import io.hellgate.export.crypto.PolicyDecision;
 import io.hellgate.export.crypto.PolicyDecision.Status;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERNull;
@@ -390,6 +400,101 @@ class RevocationTest {
       assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
       assertThat(message(d, "revocation")).contains("online revocation checking is off");
       assertThat(pki.ocspRequestCount() + pki.crlRequestCount()).isZero();
+    }
+  }
+
+  // ---- deadlines: a server that keeps sending one byte at a time
+
+  /** An HTTP server on 127.0.0.1 that announces 1 MB and sends one byte every 100 ms. */
+  static final class DribblingServer implements AutoCloseable {
+    final HttpServer server;
+    final ExecutorService executor = Executors.newCachedThreadPool();
+    final AtomicInteger requests = new AtomicInteger();
+
+    DribblingServer() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      server.setExecutor(executor);
+      server.createContext("/", exchange -> {
+        requests.incrementAndGet();
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(200, 1_000_000);
+        try (OutputStream out = exchange.getResponseBody()) {
+          for (int i = 0; i < 1_000_000; i++) {
+            out.write(0x30);
+            out.flush();
+            Thread.sleep(100);
+          }
+        } catch (IOException | InterruptedException closed) {
+          // the client gave up, or the server stops
+        }
+      });
+      server.start();
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void abandonsAFetchThatDribblesPastItsDeadline() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build();
+        DribblingServer slow = new DribblingServer()) {
+      TestCertificate leaf = pki.leaf(ACME).ocspUrls().crlUrls(slow.url("/slow.crl")).build();
+      // each read gets a byte within 100 ms, far below the read timeout: only a deadline stops it
+      CertificatePolicy policy = policyFor(pki).onlineRevocation(true)
+          .networkTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)).build();
+      long start = System.nanoTime();
+      PolicyDecision d = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> policy.evaluate(chainOnly(leaf)));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(took).isLessThan(Duration.ofSeconds(5));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation"))
+          .contains("CRL " + slow.url("/slow.crl") + " did not answer within the fetch deadline of 1 s");
+    }
+  }
+
+  @Test
+  void stopsFetchingWhenTheEvaluationsRevocationDeadlinePasses() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build();
+        DribblingServer slow = new DribblingServer()) {
+      TestCertificate leaf = pki.leaf(ACME)
+          .ocspUrls(slow.url("/o1"), slow.url("/o2"), slow.url("/o3"))
+          .crlUrls(slow.url("/c1"), slow.url("/c2"), slow.url("/c3")).build();
+      // six URLs of 1 s each would take 6 s; the evaluation's deadline ends them all after 1.5 s
+      CertificatePolicy.Builder policy = policyFor(pki).onlineRevocation(true)
+          .networkTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))
+          .revocationDeadline(Duration.ofMillis(1500));
+      long start = System.nanoTime();
+      PolicyDecision d = assertTimeoutPreemptively(Duration.ofSeconds(20),
+          () -> policy.build().evaluate(chainOnly(leaf)));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(took).isLessThan(Duration.ofMillis(4000));
+      assertThat(slow.requests.get()).isLessThan(6);
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation"))
+          .contains("revocation deadline of this evaluation (1500 ms)")
+          .contains("not fetched");
+
+      PolicyDecision soft = assertTimeoutPreemptively(Duration.ofSeconds(20),
+          () -> policy.softFailRevocation(true).build().evaluate(chainOnly(leaf)));
+      assertThat(status(soft, "revocation")).isEqualTo(Status.WARN);
+    }
+  }
+
+  @Test
+  void revocationDeadlineMustBePositiveAndBounded() {
+    try (TestPki pki = TestPki.builder().intermediate(false).build()) {
+      assertThatThrownBy(() -> policyFor(pki).revocationDeadline(Duration.ZERO).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("revocationDeadline");
+      assertThatThrownBy(() -> policyFor(pki).revocationDeadline(Duration.ofMinutes(11)).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("revocationDeadline");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.hellgate.export.crypto.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -20,6 +21,13 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AccessDescription;
@@ -48,7 +56,11 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * Revocation status of one certificate from supplied or fetched OCSP responses and CRLs, with
- * signature and freshness checks. Thread-safe: instances are immutable; each call is independent.
+ * signature and freshness checks. Each fetch ends at a wall-clock deadline (connect plus read
+ * timeout); all fetches of one instance together end at {@link Settings}' total deadline, counted
+ * from the instance's construction, so create one instance per evaluation. Thread-safe; a fetch
+ * that passes its deadline is abandoned (its connection is closed in the background) and counts as
+ * unreachable.
  */
 public final class Revocation {
   /** The status of one certificate. */
@@ -88,7 +100,13 @@ public final class Revocation {
     final int maxFetchBytes;
     final Duration clockSkew;
     final Duration maxAgeWithoutNextUpdate;
+    final Duration totalDeadline;
 
+    /**
+     * @param connectTimeout per connection attempt
+     * @param readTimeout per read; one fetch ends after {@code connectTimeout + readTimeout} in all
+     * @param totalDeadline all fetches of one {@link Revocation} end after this long in all
+     */
     public Settings(
         Instant now,
         List<X509CRL> crls,
@@ -98,7 +116,8 @@ public final class Revocation {
         Duration readTimeout,
         int maxFetchBytes,
         Duration clockSkew,
-        Duration maxAgeWithoutNextUpdate) {
+        Duration maxAgeWithoutNextUpdate,
+        Duration totalDeadline) {
       this.now = now;
       this.crls = List.copyOf(crls);
       this.ocspResponses = List.copyOf(ocspResponses);
@@ -108,16 +127,42 @@ public final class Revocation {
       this.maxFetchBytes = maxFetchBytes;
       this.clockSkew = clockSkew;
       this.maxAgeWithoutNextUpdate = maxAgeWithoutNextUpdate;
+      this.totalDeadline = totalDeadline;
+    }
+
+    Duration fetchDeadline() {
+      return connectTimeout.plus(readTimeout);
     }
   }
 
   /** At most this many OCSP and this many CRL URLs are tried per certificate. */
   static final int MAX_URLS = 3;
 
+  /** Runs fetches, so that the caller can stop waiting at the deadline; daemon threads. */
+  private static final ExecutorService FETCHERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "revocation-fetch");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final Settings s;
+  /** {@link System#nanoTime()} at which all fetches of this instance must have ended. */
+  private final long totalEnd;
 
   public Revocation(Settings settings) {
     this.s = settings;
+    this.totalEnd = System.nanoTime() + settings.totalDeadline.toNanos();
+  }
+
+  /** A fetch that did not finish in time; its message says which deadline passed. */
+  private static final class DeadlineExceeded extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineExceeded(String message) {
+      super(message);
+    }
   }
 
   /** Checks {@code cert}, issued by {@code issuer}. */
@@ -154,6 +199,8 @@ public final class Revocation {
           if (st != null) {
             return st;
           }
+        } catch (DeadlineExceeded e) {
+          problems.add("OCSP " + url + " " + e.getMessage());
         } catch (IOException | RuntimeException e) {
           problems.add("OCSP " + url + " unreachable (" + e.getClass().getSimpleName() + ")");
         }
@@ -165,6 +212,8 @@ public final class Revocation {
           if (st != null) {
             return st;
           }
+        } catch (DeadlineExceeded e) {
+          problems.add("CRL " + url + " " + e.getMessage());
         } catch (IOException e) {
           problems.add("CRL " + url + " unreachable (" + e.getClass().getSimpleName() + ")");
         } catch (RuntimeException e) {
@@ -480,9 +529,64 @@ public final class Revocation {
     }
   }
 
+  /**
+   * Fetches {@code url} in a fetcher thread and waits at most until the earlier of the per-fetch
+   * and the total deadline; then abandons the fetch, closes its connection in the background and
+   * throws {@link DeadlineExceeded}.
+   */
   private byte[] fetch(String url, byte[] postBody) throws IOException {
+    long start = System.nanoTime();
+    long totalLeft = totalEnd - start;
+    if (totalLeft <= 0) {
+      throw new DeadlineExceeded("not fetched: the revocation deadline of this evaluation ("
+          + seconds(s.totalDeadline) + ") has passed");
+    }
+    long fetchNanos = s.fetchDeadline().toNanos();
+    boolean totalLimits = totalLeft < fetchNanos;
+    long wait = totalLimits ? totalLeft : fetchNanos;
+    long end = start + wait;
+    AtomicReference<HttpURLConnection> connection = new AtomicReference<>();
+    Future<byte[]> f = FETCHERS.submit(() -> download(url, postBody, end, connection));
+    try {
+      return f.get(wait, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      HttpURLConnection c = connection.get();
+      if (c != null) {
+        FETCHERS.execute(c::disconnect); // may block on the fetcher's lock: not on this thread
+      }
+      throw new DeadlineExceeded(totalLimits
+          ? "did not answer before the revocation deadline of this evaluation ("
+              + seconds(s.totalDeadline) + ") passed"
+          : "did not answer within the fetch deadline of " + seconds(s.fetchDeadline())
+              + " (connect plus read timeout)");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new IOException("fetch failed", cause);
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while fetching");
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  /** The blocking fetch; also stops by itself after {@code end} (checked after every read). */
+  private byte[] download(
+      String url, byte[] postBody, long end, AtomicReference<HttpURLConnection> connection)
+      throws IOException {
     URL u = URI.create(url).toURL();
     HttpURLConnection c = (HttpURLConnection) u.openConnection();
+    connection.set(c);
     try {
       c.setInstanceFollowRedirects(false);
       c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, s.connectTimeout.toMillis()));
@@ -510,6 +614,9 @@ public final class Revocation {
         byte[] chunk = new byte[8192];
         int n;
         while ((n = in.read(chunk)) > 0) {
+          if (System.nanoTime() - end > 0 || Thread.currentThread().isInterrupted()) {
+            throw new DeadlineExceeded("abandoned at its deadline");
+          }
           if (buf.size() + n > s.maxFetchBytes) {
             throw new IOException("response too large");
           }
