@@ -43,8 +43,9 @@ import java.util.regex.Pattern;
  *   <li>{@code key.algorithm}: RSA of at least {@link Builder#minRsaBits(int)} bits (RSA-OAEP);
  *   <li>{@code key.usage}: keyEncipherment if keyUsage is present, not a CA (no keyCertSign, cRLSign,
  *       basicConstraints CA), no anyExtendedKeyUsage;
- *   <li>{@code signature.algorithm}: no MD2, MD5 or SHA-1 signature in the chain (anchors' own
- *       self-signatures excepted);
+ *   <li>{@code signature.algorithm}: no MD2, MD4, MD5 or SHA-1 signature in the chain, RSASSA-PSS
+ *       included (judged by the hash in its parameters; absent means SHA-1), anchors' own
+ *       self-signatures excepted;
  *   <li>{@code dedicated}: a TLS server certificate (serverAuth) is a warning, or a failure with
  *       {@link Builder#requireDedicatedCertificate(boolean)}.
  * </ol>
