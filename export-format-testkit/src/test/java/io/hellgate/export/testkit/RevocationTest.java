@@ -18,6 +18,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -458,6 +461,50 @@ class RevocationTest {
       assertThat(message(d, "revocation"))
           .contains("CRL " + slow.url("/slow.crl") + " did not answer within the fetch deadline of 1 s");
     }
+  }
+
+  @Test
+  void abandonsAFetchWhoseResponseHeadersDribble() throws Exception {
+    try (TestPki pki = TestPki.builder().intermediate(false).build();
+        ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        try (Socket s = listener.accept(); OutputStream out = s.getOutputStream()) {
+          out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+          for (int i = 0; i < 1_000_000; i++) {
+            out.write('a');
+            out.flush();
+            Thread.sleep(100);
+          }
+        } catch (IOException | InterruptedException closed) {
+          // the client gave up, or the test ended
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      String url = "http://127.0.0.1:" + listener.getLocalPort() + "/slow-headers.crl";
+      TestCertificate leaf = pki.leaf(ACME).ocspUrls().crlUrls(url).build();
+      CertificatePolicy policy = policyFor(pki).onlineRevocation(true)
+          .networkTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)).build();
+      long start = System.nanoTime();
+      PolicyDecision d = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> policy.evaluate(chainOnly(leaf)));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(status(d, "revocation")).isEqualTo(Status.FAIL);
+      assertThat(message(d, "revocation")).contains("CRL " + url + " did not answer within the fetch deadline");
+      // the abandoned fetch does not keep reading: its connection is closed in the background
+      long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (busyFetchers() > 0 && System.nanoTime() - until < 0) {
+        Thread.sleep(50);
+      }
+      assertThat(busyFetchers()).isZero();
+      server.interrupt();
+    }
+  }
+
+  /** Revocation fetch threads that are running, not idle in their pool. */
+  static long busyFetchers() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("revocation-fetch") && t.getState() == Thread.State.RUNNABLE)
+        .count();
   }
 
   @Test
