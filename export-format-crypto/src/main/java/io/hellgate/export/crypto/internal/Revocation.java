@@ -545,8 +545,13 @@ public final class Revocation {
     boolean totalLimits = totalLeft < fetchNanos;
     long wait = totalLimits ? totalLeft : fetchNanos;
     long end = start + wait;
+    String late = totalLimits
+        ? "did not answer before the revocation deadline of this evaluation ("
+            + seconds(s.totalDeadline) + ") passed"
+        : "did not answer within the fetch deadline of " + seconds(s.fetchDeadline())
+            + " (connect plus read timeout)";
     AtomicReference<HttpURLConnection> connection = new AtomicReference<>();
-    Future<byte[]> f = FETCHERS.submit(() -> download(url, postBody, end, connection));
+    Future<byte[]> f = FETCHERS.submit(() -> download(url, postBody, end, late, connection));
     try {
       return f.get(wait, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -555,11 +560,7 @@ public final class Revocation {
       if (c != null) {
         FETCHERS.execute(c::disconnect); // may block on the fetcher's lock: not on this thread
       }
-      throw new DeadlineExceeded(totalLimits
-          ? "did not answer before the revocation deadline of this evaluation ("
-              + seconds(s.totalDeadline) + ") passed"
-          : "did not answer within the fetch deadline of " + seconds(s.fetchDeadline())
-              + " (connect plus read timeout)");
+      throw new DeadlineExceeded(late);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException) {
@@ -580,9 +581,13 @@ public final class Revocation {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
-  /** The blocking fetch; also stops by itself after {@code end} (checked after every read). */
+  /**
+   * The blocking fetch; also stops by itself after {@code end} (checked after every read of the
+   * body), throwing {@link DeadlineExceeded} with {@code late}.
+   */
   private byte[] download(
-      String url, byte[] postBody, long end, AtomicReference<HttpURLConnection> connection)
+      String url, byte[] postBody, long end, String late,
+      AtomicReference<HttpURLConnection> connection)
       throws IOException {
     URL u = URI.create(url).toURL();
     HttpURLConnection c = (HttpURLConnection) u.openConnection();
@@ -615,7 +620,7 @@ public final class Revocation {
         int n;
         while ((n = in.read(chunk)) > 0) {
           if (System.nanoTime() - end > 0 || Thread.currentThread().isInterrupted()) {
-            throw new DeadlineExceeded("abandoned at its deadline");
+            throw new DeadlineExceeded(late);
           }
           if (buf.size() + n > s.maxFetchBytes) {
             throw new IOException("response too large");
