@@ -32,21 +32,32 @@ import java.util.regex.Pattern;
  *   <li>{@code validity}: every certificate in the chain is valid at the policy's clock;
  *   <li>{@code revocation}: no certificate in the chain is revoked, by verified and fresh OCSP
  *       responses or CRLs (supplied, or fetched from the URLs in the certificate); an unknown status
- *       fails unless {@link Builder#softFailRevocation(boolean)} makes it a warning;
+ *       fails unless {@link Builder#softFailRevocation(boolean)} makes it a warning. A revocation in
+ *       any supplied response or CRL wins over a "good" in another. Only a complete CRL whose scope
+ *       covers the certificate shows "not revoked": a delta CRL, a CRL with an unsupported critical
+ *       extension or any critical entry extension (e.g. an indirect CRL's certificateIssuer), and a
+ *       CRL whose issuingDistributionPoint excludes the certificate (another distribution point,
+ *       only some reasons, only CA, end-entity or attribute certificates, indirect) leave the
+ *       status unknown, with a message saying why; an entry for the certificate in any verified,
+ *       fresh CRL of its issuer still means revoked;
  *   <li>{@code key.algorithm}: RSA of at least {@link Builder#minRsaBits(int)} bits (RSA-OAEP);
  *   <li>{@code key.usage}: keyEncipherment if keyUsage is present, not a CA (no keyCertSign, cRLSign,
  *       basicConstraints CA), no anyExtendedKeyUsage;
- *   <li>{@code signature.algorithm}: no MD2, MD5 or SHA-1 signature in the chain (anchors' own
- *       self-signatures excepted);
+ *   <li>{@code signature.algorithm}: no MD2, MD4, MD5 or SHA-1 signature in the chain, RSASSA-PSS
+ *       included (judged by the hash in its parameters; absent means SHA-1), anchors' own
+ *       self-signatures excepted;
  *   <li>{@code dedicated}: a TLS server certificate (serverAuth) is a warning, or a failure with
  *       {@link Builder#requireDedicatedCertificate(boolean)}.
  * </ol>
  *
  * <p>Limits: the submitted certificate is at most {@link Builder#maxInputBytes(int)} bytes, chains
  * at most {@link Builder#maxChainLength(int)} certificates below the anchor, fetched CRLs and OCSP
- * responses at most {@link Builder#maxFetchBytes(int)} bytes, with connect and read timeouts. Only
- * HTTP(S) URLs named in the certificates are fetched, without following redirects. Indirect CRLs,
- * delta CRLs and OCSP nonces are not supported.
+ * responses at most {@link Builder#maxFetchBytes(int)} bytes, each fetch within its connect plus
+ * read timeout ({@link Builder#networkTimeouts}) and all fetches of one evaluation within {@link
+ * Builder#revocationDeadline(Duration)}. Only
+ * HTTP(S) URLs named in the certificates are fetched, without following redirects. Not supported:
+ * indirect CRLs, combining a delta CRL with its base CRL (a delta CRL alone never shows "not
+ * revoked"), OCSP nonces.
  *
  * <p>Thread-safe and immutable: one instance may evaluate concurrently from many threads.
  *
@@ -78,6 +89,7 @@ public final class CertificatePolicy {
   final int maxFetchBytes;
   final Duration connectTimeout;
   final Duration readTimeout;
+  final Duration revocationDeadline;
   final String name;
 
   private CertificatePolicy(Builder b) {
@@ -95,6 +107,7 @@ public final class CertificatePolicy {
     this.maxFetchBytes = b.maxFetchBytes;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
+    this.revocationDeadline = b.revocationDeadline;
     this.name = b.name;
   }
 
@@ -151,6 +164,7 @@ public final class CertificatePolicy {
     private int maxFetchBytes = 16 * 1024 * 1024;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration revocationDeadline = Duration.ofSeconds(30);
     private String name = "CertificatePolicy";
 
     private Builder() {}
@@ -258,10 +272,26 @@ public final class CertificatePolicy {
       return this;
     }
 
-    /** Connect and read timeouts for revocation fetches; default 5 s and 10 s. */
+    /**
+     * Connect and read timeouts for revocation fetches; default 5 s and 10 s. The read timeout
+     * bounds each read; one whole fetch (connect, request, response) ends after {@code connect +
+     * read} of wall-clock time, even if the server keeps sending slowly. A fetch that does not end
+     * in time counts as unreachable (status unknown).
+     */
     public Builder networkTimeouts(Duration connect, Duration read) {
       this.connectTimeout = Objects.requireNonNull(connect, "connect");
       this.readTimeout = Objects.requireNonNull(read, "read");
+      return this;
+    }
+
+    /**
+     * Wall-clock limit on all revocation fetches of one evaluation (every URL of every certificate
+     * in the chain together), 1 ms to 10 minutes; default 30 s. Once it has passed, no further URL
+     * is fetched and a fetch under way is abandoned; the status of the certificates not yet
+     * established is unknown, which fails, or warns with {@link #softFailRevocation(boolean)}.
+     */
+    public Builder revocationDeadline(Duration total) {
+      this.revocationDeadline = Objects.requireNonNull(total, "total");
       return this;
     }
 
@@ -300,6 +330,10 @@ public final class CertificatePolicy {
       if (connectTimeout.isNegative() || connectTimeout.isZero()
           || readTimeout.isNegative() || readTimeout.isZero()) {
         throw new IllegalStateException("network timeouts must be positive");
+      }
+      if (revocationDeadline.isNegative() || revocationDeadline.isZero()
+          || revocationDeadline.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalStateException("revocationDeadline must be positive and at most 10 minutes");
       }
       if (privatePkiSelfSignedLeaves && privatePkiOids.isEmpty()) {
         throw new IllegalStateException(

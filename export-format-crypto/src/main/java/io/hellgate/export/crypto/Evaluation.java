@@ -5,6 +5,7 @@ import io.hellgate.export.crypto.PolicyDecision.Status;
 import io.hellgate.export.crypto.internal.CertificateParser;
 import io.hellgate.export.crypto.internal.PolicyOids;
 import io.hellgate.export.crypto.internal.Revocation;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -21,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -55,11 +59,22 @@ final class Evaluation {
   private static final Map<String, String> WEAK_SIGNATURES =
       Map.of(
           "1.2.840.113549.1.1.2", "MD2withRSA",
+          "1.2.840.113549.1.1.3", "MD4withRSA",
           "1.2.840.113549.1.1.4", "MD5withRSA",
           "1.2.840.113549.1.1.5", "SHA1withRSA",
           "1.3.14.3.2.29", "SHA1withRSA",
           "1.2.840.10045.4.1", "SHA1withECDSA",
           "1.2.840.10040.4.3", "SHA1withDSA");
+
+  private static final String RSASSA_PSS = "1.2.840.113549.1.1.10";
+
+  /** Message digests too weak for signatures, by OID, as used in RSASSA-PSS parameters. */
+  private static final Map<String, String> WEAK_DIGESTS =
+      Map.of(
+          "1.3.14.3.2.26", "SHA-1",
+          "1.2.840.113549.2.5", "MD5",
+          "1.2.840.113549.2.4", "MD4",
+          "1.2.840.113549.2.2", "MD2");
 
   private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   private static final String ANY_EKU = "2.5.29.37.0";
@@ -408,7 +423,8 @@ final class Evaluation {
                 policy.readTimeout,
                 policy.maxFetchBytes,
                 Duration.ofMinutes(5),
-                Duration.ofDays(7)));
+                Duration.ofDays(7),
+                policy.revocationDeadline));
     List<String> good = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     for (int i = 0; i < path.size(); i++) {
@@ -504,7 +520,7 @@ final class Evaluation {
       if (c == anchor || policy.anchors.contains(c)) {
         continue; // an anchor is trusted by configuration, not by its self-signature
       }
-      String name = WEAK_SIGNATURES.get(c.getSigAlgOID());
+      String name = weakSignature(c);
       if (name != null) {
         weak.add(describe(c) + " is signed with " + name);
       }
@@ -512,9 +528,33 @@ final class Evaluation {
     if (weak.isEmpty()) {
       add(code, Status.PASS, "Signature " + leaf.getSigAlgName());
     } else {
-      add(code, Status.FAIL, String.join("; ", weak) + ". MD5 and SHA-1 signatures are not"
+      add(code, Status.FAIL, String.join("; ", weak) + ". MD2, MD4, MD5 and SHA-1 signatures are not"
           + " accepted; ask the CA to reissue with SHA-256 or stronger.");
     }
+  }
+
+  /**
+   * The name of {@code c}'s signature algorithm if it is weak, else null. RSASSA-PSS is judged by
+   * the hash in its parameters; absent parameters or an absent hash mean the default, SHA-1;
+   * unreadable parameters count as weak (fail closed).
+   */
+  private static String weakSignature(X509Certificate c) {
+    String oid = c.getSigAlgOID();
+    if (!oid.equals(RSASSA_PSS)) {
+      return WEAK_SIGNATURES.get(oid);
+    }
+    byte[] params = c.getSigAlgParams();
+    String hash;
+    try {
+      RSASSAPSSparams pss = params == null
+          ? RSASSAPSSparams.getInstance(new DERSequence())
+          : RSASSAPSSparams.getInstance(ASN1Primitive.fromByteArray(params));
+      hash = pss.getHashAlgorithm().getAlgorithm().getId();
+    } catch (IOException | RuntimeException e) {
+      return "RSASSA-PSS with unreadable parameters";
+    }
+    String weak = WEAK_DIGESTS.get(hash);
+    return weak == null ? null : "RSASSA-PSS with " + weak;
   }
 
   private void dedicated() {

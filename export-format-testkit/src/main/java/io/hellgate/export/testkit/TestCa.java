@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -36,6 +37,16 @@ final class TestCa {
   }
 
   byte[] crl(Instant thisUpdate, Instant nextUpdate) {
+    return crl(thisUpdate, nextUpdate, null, null, null);
+  }
+
+  /**
+   * A CRL listing every revoked serial, plus {@code extension} (if not null) as a CRL extension,
+   * and one more entry for a random serial carrying {@code entryExtension} (if not null).
+   */
+  byte[] crl(
+      Instant thisUpdate, Instant nextUpdate, Extension extension, Extension entryExtension,
+      BigInteger extraSerial) {
     try {
       X509v2CRLBuilder b =
           new X509v2CRLBuilder(
@@ -45,6 +56,12 @@ final class TestCa {
       }
       revoked.forEach(
           (serial, when) -> b.addCRLEntry(serial, Date.from(when), CRLReason.keyCompromise));
+      if (entryExtension != null) {
+        b.addCRLEntry(extraSerial, Date.from(thisUpdate), new Extensions(entryExtension));
+      }
+      if (extension != null) {
+        b.addExtension(extension);
+      }
       b.addExtension(
           Extension.authorityKeyIdentifier,
           false,

@@ -1,6 +1,8 @@
 package io.hellgate.export.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -11,6 +13,8 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -21,9 +25,15 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
@@ -41,6 +51,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -194,6 +206,45 @@ public final class TestPki implements AutoCloseable {
     return issuing.crl(Objects.requireNonNull(thisUpdate), nextUpdate);
   }
 
+  /**
+   * A fresh delta CRL of the issuing CA (critical deltaCRLIndicator naming base CRL number 1),
+   * listing the revocations so far, valid from a minute before now for one day.
+   */
+  public byte[] issuingDeltaCrl() {
+    return issuingCrlWithExtension(Extension.deltaCRLIndicator.getId(), true,
+        derOf(new ASN1Integer(1)));
+  }
+
+  /**
+   * A fresh CRL of the issuing CA with one extra CRL extension, e.g. an issuingDistributionPoint
+   * (2.5.29.28) or an unknown critical extension, valid from a minute before now for one day.
+   *
+   * @param oid the extension's OID
+   * @param critical whether it is marked critical
+   * @param der the DER encoding of the extension's value (the content of the OCTET STRING)
+   */
+  public byte[] issuingCrlWithExtension(String oid, boolean critical, byte[] der) {
+    return issuing.crl(now.minusSeconds(60), now.plus(Duration.ofDays(1)),
+        new Extension(new ASN1ObjectIdentifier(oid), critical, der), null, null);
+  }
+
+  /**
+   * A fresh CRL of the issuing CA with one extra entry, for a random serial (not {@code leaf}'s),
+   * that carries one CRL entry extension, e.g. a critical certificateIssuer (2.5.29.29).
+   */
+  public byte[] issuingCrlWithEntryExtension(String oid, boolean critical, byte[] der) {
+    return issuing.crl(now.minusSeconds(60), now.plus(Duration.ofDays(1)), null,
+        new Extension(new ASN1ObjectIdentifier(oid), critical, der), serial());
+  }
+
+  private static byte[] derOf(ASN1Encodable value) {
+    try {
+      return value.toASN1Primitive().getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A DER OCSP response about {@code leaf}, signed by its issuing CA, valid for a day from now. */
   public byte[] ocspResponse(TestCertificate leaf) {
     return ocspResponse(leaf, now.minusSeconds(60), now.plus(Duration.ofDays(1)));
@@ -280,6 +331,37 @@ public final class TestPki implements AutoCloseable {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(bits, RANDOM);
     return g.generateKeyPair();
+  }
+
+  /** A MD4withRSA signer (1.2.840.113549.1.1.3), by the BouncyCastle provider. */
+  private static ContentSigner md4WithRsa(PrivateKey key) throws GeneralSecurityException {
+    Signature sig = Signature.getInstance("MD4withRSA", new BouncyCastleProvider());
+    sig.initSign(key);
+    AlgorithmIdentifier id =
+        new AlgorithmIdentifier(PKCSObjectIdentifiers.md4WithRSAEncryption, DERNull.INSTANCE);
+    return new ContentSigner() {
+      private final ByteArrayOutputStream tbs = new ByteArrayOutputStream();
+
+      @Override
+      public AlgorithmIdentifier getAlgorithmIdentifier() {
+        return id;
+      }
+
+      @Override
+      public OutputStream getOutputStream() {
+        return tbs;
+      }
+
+      @Override
+      public byte[] getSignature() {
+        try {
+          sig.update(tbs.toByteArray());
+          return sig.sign();
+        } catch (SignatureException e) {
+          throw new IllegalStateException("cannot sign with MD4withRSA", e);
+        }
+      }
+    };
   }
 
   private static BigInteger serial() {
@@ -439,6 +521,7 @@ public final class TestPki implements AutoCloseable {
     private String keyType = "RSA";
     private int rsaBits = 2048;
     private String signatureAlgorithm = "SHA256withRSA";
+    private boolean bouncyCastleSigner;
     private boolean selfSigned;
     private boolean ca;
     private final List<KeyPurposeId> ekus = new ArrayList<>();
@@ -537,6 +620,17 @@ public final class TestPki implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The signature algorithm on the leaf, by BouncyCastle name, e.g. {@code MD4withRSA}, {@code
+     * SHA1withRSAandMGF1} (RSASSA-PSS with SHA-1) or {@code SHA256withRSAandMGF1}; signed with
+     * the BouncyCastle provider, which has algorithms the JDK lacks. Default SHA256withRSA.
+     */
+    public LeafBuilder signatureAlgorithm(String algorithm) {
+      this.signatureAlgorithm = Objects.requireNonNull(algorithm);
+      this.bouncyCastleSigner = true;
+      return this;
+    }
+
     /** Self-signed (issuer = subject, signed by its own key; must be RSA). */
     public LeafBuilder selfSigned() {
       this.selfSigned = true;
@@ -621,8 +715,17 @@ public final class TestPki implements AutoCloseable {
         if (!selfSigned) {
           revocationUrls(b, ocspUrls, crlUrls);
         }
-        X509Certificate cert = new JcaX509CertificateConverter()
-            .getCertificate(b.build(new JcaContentSignerBuilder(signatureAlgorithm).build(signer)));
+        ContentSigner contentSigner;
+        if (signatureAlgorithm.equalsIgnoreCase("MD4withRSA")) {
+          contentSigner = md4WithRsa(signer); // BouncyCastle's name finder does not know it
+        } else {
+          JcaContentSignerBuilder sb = new JcaContentSignerBuilder(signatureAlgorithm);
+          if (bouncyCastleSigner) {
+            sb.setProvider(new BouncyCastleProvider());
+          }
+          contentSigner = sb.build(signer);
+        }
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(contentSigner));
         return new TestCertificate(cert, keys.getPrivate(), selfSigned ? List.of() : intermediates);
       } catch (GeneralSecurityException | IOException
           | org.bouncycastle.operator.OperatorCreationException e) {

@@ -394,6 +394,28 @@ class CertificatePolicyTest {
   }
 
   @Test
+  void rejectsMd4SignedCertificate() throws Exception {
+    PolicyDecision d = judge(pki.leaf(ACME).signatureAlgorithm("MD4withRSA").build());
+    assertThat(status(d, "signature.algorithm")).isEqualTo(Status.FAIL);
+    assertThat(message(d, "signature.algorithm")).contains("is signed with MD4withRSA");
+  }
+
+  @Test
+  void rejectsRsassaPssWithSha1() throws Exception {
+    // BouncyCastle encodes SHA-1 PSS parameters as the DER default: an empty sequence
+    PolicyDecision d = judge(pki.leaf(ACME).signatureAlgorithm("SHA1withRSAandMGF1").build());
+    assertThat(status(d, "signature.algorithm")).isEqualTo(Status.FAIL);
+    assertThat(message(d, "signature.algorithm")).contains("is signed with RSASSA-PSS with SHA-1");
+  }
+
+  @Test
+  void acceptsRsassaPssWithSha256() throws Exception {
+    PolicyDecision d = judge(pki.leaf(ACME).signatureAlgorithm("SHA256withRSAandMGF1").build());
+    assertThat(status(d, "signature.algorithm")).isEqualTo(Status.PASS);
+    assertThat(d.accepted()).isTrue();
+  }
+
+  @Test
   void rejectsSha1SignedIntermediate() throws Exception {
     try (TestPki weak = TestPki.builder().intermediateSignatureAlgorithm("SHA1withRSA").now(pki.now()).build()) {
       PolicyDecision d = judgeIn(weak, weak.leaf(ACME).build());
