@@ -6,7 +6,7 @@ import io.hellgate.export.internal.Spool;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -27,6 +27,7 @@ final class ArchiveScanner {
   static final int MAX_ENTRIES = 64;
 
   private final InputStream raw;
+  private final InputStream compressed;
   private final Budget budget;
   private final TarArchiveInputStream tar;
   private int entries;
@@ -36,7 +37,8 @@ final class ArchiveScanner {
   private long dataSize = -1;
   private boolean dataIsCurrentEntry;
 
-  private ArchiveScanner(InputStream raw, Budget budget) {
+  private ArchiveScanner(InputStream compressed, InputStream raw, Budget budget) {
+    this.compressed = compressed;
     this.raw = raw;
     this.budget = budget;
     this.tar = new TarArchiveInputStream(budget, "UTF-8");
@@ -110,8 +112,11 @@ final class ArchiveScanner {
       throw malformed(b0 < 0 ? "archive is empty" : "archive is not gzip-compressed (expected a .tgz)");
     }
     try {
-      GZIPInputStream gzip = new GZIPInputStream(buffered, 1 << 16);
-      return new ArchiveScanner(gzip, new Budget(gzip));
+      // Concatenated members are one stream (format.md: SHOULD accept); anything after the last
+      // member that is not another member is an error, where java.util.zip silently dropped it.
+      GzipCompressorInputStream gzip = GzipCompressorInputStream.builder()
+          .setInputStream(buffered).setDecompressConcatenated(true).get();
+      return new ArchiveScanner(buffered, gzip, new Budget(gzip));
     } catch (IOException e) {
       throw corrupt(e);
     }
@@ -232,6 +237,10 @@ final class ArchiveScanner {
       throw ex;
     } catch (IOException ex) {
       throw corrupt(ex);
+    }
+    int extra = compressed.read();
+    if (extra >= 0) {
+      throw malformed("archive has data after its gzip member");
     }
   }
 

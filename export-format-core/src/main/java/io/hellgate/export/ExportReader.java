@@ -33,10 +33,12 @@ import javax.crypto.Cipher;
  * while spooling the <em>ciphertext</em> (memory, then an owner-only temporary file deleted on
  * {@link #close()}). Only if the tag, checksum and count all match does a second pass decrypt the
  * spool and hand out lines. So no record or line reaches the caller before the whole file is
- * authenticated, in constant memory, for any size. Each record's JSON is parsed as it is released:
+ * authenticated, in memory bounded by the format's limits (1 MiB lines, 1 MiB headers, 64
+ * entries), whatever the export's size. Each record's JSON is parsed as it is released:
  * a line that is framed correctly but is not a valid token record makes {@link #nextRecord()} throw
- * at that line. Decrypted plaintext never touches disk; the data key is zeroed once the ciphers are
- * initialized.
+ * at that line. Decrypted plaintext never touches disk; the reader's copy of the data key is zeroed once
+ * the ciphers are initialized (the JDK's cipher objects keep their own key schedule until they are
+ * garbage-collected).
  *
  * <p><b>Unverified streaming</b> ({@link Options.Builder#unverifiedStreaming}) is an explicit
  * opt-in for callers that cannot afford the second pass: lines are released as they are decrypted

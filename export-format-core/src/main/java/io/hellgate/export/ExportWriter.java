@@ -37,7 +37,8 @@ import javax.crypto.Cipher;
  * {@link #close()}), because the manifest, which must come first in the archive, holds the tag,
  * checksum and count that are known only at the end. Plaintext never touches disk. Nothing is
  * written to the target until {@link #finish()}; a {@link Path} target appears, atomically, only
- * when complete. The data key is zeroed after use. Every record is validated (see {@link Card} and
+ * when complete. The writer's copy of the data key is zeroed after use (the JDK's cipher objects
+ * keep their own key schedule until they are garbage-collected; no API clears it). Every record is validated (see {@link Card} and
  * {@link TokenRecord}) and raw lines are parsed as records too (unless the caller opts out with
  * {@link Options.Builder#unvalidatedLines}), with messages that never contain
  * an account number. The writer refuses to exceed GCM's limit of 2^36 − 32 plaintext bytes.

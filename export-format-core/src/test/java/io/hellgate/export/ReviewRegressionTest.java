@@ -249,6 +249,24 @@ class ReviewRegressionTest {
         .hasMessageContaining("NUL");
   }
 
+  /** Finding 7: bytes after the last gzip member are rejected (java.util.zip ignored them). */
+  @Test
+  void rejectsBytesAfterTheGzipMember() throws Exception {
+    byte[] small = Fixtures.writeArchive(Fixtures.writerOptions(), List.of(Fixtures.record(1)));
+    assertThat(readAll(small, Fixtures.readerOptions())).isNull();
+    byte[] trailing = java.util.Arrays.copyOf(small, small.length + 100);
+    for (int i = small.length; i < trailing.length; i++) {
+      trailing[i] = (byte) (i * 31 + 7);
+    }
+    ExportFormatException e = readAll(trailing, Fixtures.readerOptions());
+    assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+    // Concatenated members read as one stream (format.md section 4.1); here the second copy of the
+    // tar follows the first one's end-of-archive blocks, within the 1 MiB tolerated after it.
+    byte[] twoMembers = java.util.Arrays.copyOf(small, small.length * 2);
+    System.arraycopy(small, 0, twoMembers, small.length, small.length);
+    assertThat(readAll(twoMembers, Fixtures.readerOptions())).isNull();
+  }
+
   /** Finding 11: toString shows ids log-safely (a PAN-like id is masked). */
   @Test
   void toStringMasksPanLikeIds() {
