@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
-    long bytes = parseSize(size);
+    long bytes = Sizes.parse(size);
     Path work = Files.createTempDirectory(dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir, "export-bench-");
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(3072);
@@ -356,19 +356,4 @@ final class BenchCommand implements Callable<Integer> {
     return Double.isNaN(mbps) ? "n/a" : String.format(Locale.ROOT, "%.0f MB/s", mbps);
   }
 
-  static long parseSize(String s) {
-    String t = s.trim().toLowerCase(Locale.ROOT);
-    long mult = 1;
-    if (t.endsWith("g")) {
-      mult = 1L << 30;
-    } else if (t.endsWith("m")) {
-      mult = 1L << 20;
-    } else if (t.endsWith("k")) {
-      mult = 1L << 10;
-    }
-    if (mult != 1) {
-      t = t.substring(0, t.length() - 1);
-    }
-    return Long.parseLong(t) * mult;
-  }
 }

@@ -40,6 +40,10 @@ final class DecryptCommand implements Callable<Integer> {
 
   @Mixin KeySourceOptions keys;
 
+  @Option(names = "--max-size", paramLabel = "SIZE",
+      description = "Refuse exports whose encrypted data is larger than SIZE (e.g. 2g), before reading it.")
+  String maxSize;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON Lines here instead of stdout.")
   Path out;
 
@@ -47,6 +51,9 @@ final class DecryptCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ExportReader.Options.Builder options = ExportReader.options();
     keys.load().forEach(options::key);
+    if (maxSize != null) {
+      options.maxDataBytes(Sizes.parse(maxSize));
+    }
     AtomicLong read = new AtomicLong();
     try (InputStream in = Progress.counting(Files.newInputStream(archive), read);
         ExportReader reader = ExportReader.open(in, options.build())) {

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,10 +24,17 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin KeySourceOptions keys;
 
+  @Option(names = "--max-size", paramLabel = "SIZE",
+      description = "Refuse exports whose encrypted data is larger than SIZE (e.g. 2g), before reading it.")
+  String maxSize;
+
   @Override
   public Integer call() throws Exception {
     ExportReader.Options.Builder options = ExportReader.options();
     keys.load().forEach(options::key);
+    if (maxSize != null) {
+      options.maxDataBytes(Sizes.parse(maxSize));
+    }
     AtomicLong read = new AtomicLong();
     try (InputStream in = Progress.counting(Files.newInputStream(archive), read);
         Progress progress = Progress.start(spec.commandLine().getErr(), "verifying", read, Files.size(archive));

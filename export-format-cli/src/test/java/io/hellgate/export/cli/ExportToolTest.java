@@ -135,6 +135,15 @@ class ExportToolTest {
   }
 
   @Test
+  void maxSizeRefusesLargerExportsBeforeReadingThem() throws Exception {
+    encrypt();
+    assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--max-size", "100")).isEqualTo(1);
+    assertThat(err.toString()).contains("rejected [limit_exceeded]").contains("at most 100");
+    assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--max-size", "1m")).isZero();
+    assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--max-size", "lots")).isEqualTo(2);
+  }
+
+  @Test
   void usageAndIoErrorsExitTwo() {
     assertThat(run("decrypt")).isEqualTo(2);
     assertThat(run("frobnicate")).isEqualTo(2);
