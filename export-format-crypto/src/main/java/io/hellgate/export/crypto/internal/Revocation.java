@@ -667,19 +667,8 @@ public final class Revocation {
   /** HTTP(S) CRL URLs from the CRL distribution points; none if absent or malformed. */
   public static List<String> crlUrls(X509Certificate cert) {
     List<String> out = new ArrayList<>();
-    Extensions exts = extensions(cert);
-    try {
-      CRLDistPoint dp = exts == null ? null : CRLDistPoint.fromExtensions(exts);
-      for (DistributionPoint p : dp == null ? new DistributionPoint[0] : dp.getDistributionPoints()) {
-        DistributionPointName name = p.getDistributionPoint();
-        if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
-          for (GeneralName g : GeneralNames.getInstance(name.getName()).getNames()) {
-            uri(g, out);
-          }
-        }
-      }
-    } catch (RuntimeException malformed) {
-      out.clear();
+    for (GeneralName g : distributionPointNames(cert)) {
+      uri(g, out);
     }
     return out;
   }
