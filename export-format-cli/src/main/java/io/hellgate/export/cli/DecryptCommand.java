@@ -2,7 +2,6 @@ package io.hellgate.export.cli;
 
 import io.hellgate.export.ExportReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -14,11 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -35,31 +32,14 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DecryptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz.")
-  Path archive;
-
-  @Mixin KeySourceOptions keys;
-
-  @Option(names = "--max-size", paramLabel = "SIZE",
-      description = "Refuse exports whose encrypted data is larger than SIZE (e.g. 2g), before reading it.")
-  String maxSize;
+  @Mixin ArchiveArgs input;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON Lines here instead of stdout.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    ExportReader.Options.Builder options = ExportReader.options();
-    keys.load().forEach(options::key);
-    if (maxSize != null) {
-      options.maxDataBytes(Sizes.parse(maxSize));
-    }
-    AtomicLong read = new AtomicLong();
-    try (InputStream in = Progress.counting(Files.newInputStream(archive), read);
-        ExportReader reader = ExportReader.open(in, options.build())) {
-      try (Progress progress = Progress.start(spec.commandLine().getErr(), "verifying", read, Files.size(archive))) {
-        reader.verify();
-      }
+    try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
       long count;
       if (out == null) {
         OutputStream o = new java.io.BufferedOutputStream(System.out, 1 << 16);
