@@ -26,7 +26,7 @@ final class ArchiveScanner {
   /** The most entries (directories included) an archive may have. */
   static final int MAX_ENTRIES = 64;
 
-  private final InputStream raw;
+  private final InputStream inflated;
   private final InputStream compressed;
   private final Budget budget;
   private final TarArchiveInputStream tar;
@@ -37,9 +37,9 @@ final class ArchiveScanner {
   private long dataSize = -1;
   private boolean dataIsCurrentEntry;
 
-  private ArchiveScanner(InputStream compressed, InputStream raw, Budget budget) {
+  private ArchiveScanner(InputStream compressed, InputStream inflated, Budget budget) {
     this.compressed = compressed;
-    this.raw = raw;
+    this.inflated = inflated;
     this.budget = budget;
     this.tar = new TarArchiveInputStream(budget, "UTF-8");
   }
@@ -227,7 +227,7 @@ final class ArchiveScanner {
     try {
       byte[] buf = new byte[8192];
       long trailing = 0;
-      for (int n; (n = raw.read(buf)) > 0; ) {
+      for (int n; (n = inflated.read(buf)) > 0; ) {
         trailing += n;
         if (trailing > MAX_TRAILING_BYTES) {
           throw malformed("archive has more than 1 MiB of data after the end of the tar");

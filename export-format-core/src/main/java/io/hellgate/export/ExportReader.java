@@ -690,10 +690,6 @@ public final class ExportReader implements Closeable {
       this.maxDataBytes = b.maxDataBytes;
     }
 
-    /** The configured keys, in order. */
-    public List<RecipientKey> keys() {
-      return keys;
-    }
 
     /**
      * Builds {@link Options}; {@link #build()} validates. Not thread-safe.

@@ -571,10 +571,6 @@ public final class ExportWriter implements Closeable {
       this.unvalidatedLines = b.unvalidatedLines;
     }
 
-    /** The recipient. */
-    public Recipient recipient() {
-      return recipient;
-    }
 
     /**
      * Builds {@link Options}; {@link #build()} validates. Not thread-safe.

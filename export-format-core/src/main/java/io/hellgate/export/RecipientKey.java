@@ -26,13 +26,11 @@ import java.util.Optional;
  */
 public final class RecipientKey {
   private final KeyUnwrapper unwrapper;
-  private final X509Certificate certificate;
   private final String fingerprint;
   private final String description;
 
   private RecipientKey(KeyUnwrapper unwrapper, X509Certificate certificate, String description) {
     this.unwrapper = unwrapper;
-    this.certificate = certificate;
     this.fingerprint = certificate == null ? null : Fingerprints.sha256(certificate);
     this.description = description;
   }
@@ -90,10 +88,6 @@ public final class RecipientKey {
     return unwrapper;
   }
 
-  /** The certificate, when known. */
-  public Optional<X509Certificate> certificate() {
-    return Optional.ofNullable(certificate);
-  }
 
   /** The certificate's fingerprint in the manifest's form ({@code sha256:ab:cd:…}), when known. */
   public Optional<String> fingerprint() {
