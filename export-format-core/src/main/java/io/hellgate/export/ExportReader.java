@@ -2,6 +2,7 @@ package io.hellgate.export;
 
 import io.hellgate.export.ExportFormatException.Reason;
 import io.hellgate.export.internal.AesGcm;
+import io.hellgate.export.internal.ChunkedGcm;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.LineScanner;
 import io.hellgate.export.internal.Spool;
@@ -65,7 +66,8 @@ import javax.crypto.Cipher;
  * }</pre>
  */
 public final class ExportReader implements Closeable {
-  private static final int CHUNK = 128 * 1024;
+  /** Read size of pass 1 and of unverified streaming. */
+  private static final int STREAM_READ = 128 * 1024;
   /** Exports at least this large are verified on two threads. */
   private static final long PARALLEL_MIN_BYTES = 1 << 20;
   private static final int PIPELINE_BUFFERS = 4;
@@ -84,13 +86,15 @@ public final class ExportReader implements Closeable {
   private final Spool spool;
   private State state = State.OPEN;
 
+  private final Path sourcePath; // set when opened from a file: pass 2 re-reads it, no spool
+
   // Release machinery.
   private InputStream cipherSource;
-  private Cipher keystream;
-  private Verification streaming; // non-null only in unverified streaming mode
+  private Release release; // verified mode
+  private Verification streaming; // unverified streaming mode
   private boolean finishScanAtEnd;
-  private final byte[] cbuf = new byte[CHUNK];
-  private final byte[] pbuf = new byte[CHUNK];
+  private final byte[] cbuf = new byte[STREAM_READ];
+  private byte[] pbuf;
   private int ppos;
   private int plim;
   private byte[] carry = new byte[1024];
@@ -100,8 +104,9 @@ public final class ExportReader implements Closeable {
   private int lineLen;
   private long linesReleased;
 
-  private ExportReader(Options options, ArchiveScanner scanner) throws IOException {
+  private ExportReader(Options options, ArchiveScanner scanner, Path sourcePath) throws IOException {
     this.options = options;
+    this.sourcePath = sourcePath;
     this.scanner = scanner;
     this.spool = new Spool(options.spoolDirectory, options.memorySpoolBytes);
     try {
@@ -130,7 +135,7 @@ public final class ExportReader implements Closeable {
   public static ExportReader open(InputStream archive, Options options) throws IOException {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
-    return new ExportReader(options, ArchiveScanner.open(archive).maxDataBytes(options.maxDataBytes));
+    return new ExportReader(options, ArchiveScanner.open(archive).maxDataBytes(options.maxDataBytes), null);
   }
 
   /**
@@ -146,7 +151,7 @@ public final class ExportReader implements Closeable {
     Objects.requireNonNull(options, "options");
     InputStream in = Files.newInputStream(archive);
     try {
-      return new ExportReader(options, ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes));
+      return new ExportReader(options, ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes), archive);
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -175,10 +180,17 @@ public final class ExportReader implements Closeable {
   }
 
   /**
-   * Authenticates the whole content: unwraps the data key, recomputes the GCM tag, checksum and
-   * record count, and checks the rest of the archive. Idempotent; implied by the first
-   * {@link #nextLine()} or {@link #nextRecord()}. Not available in unverified streaming mode, where
-   * verification happens at the end of the stream.
+   * Authenticates everything before releasing anything: unwraps the data key, recomputes the GCM
+   * tag, the checksum, the record count and the JSON Lines framing in one pass, and checks the rest
+   * of the archive. Idempotent. Call it when a failure must come before the first record (as
+   * {@code export-tool verify} does). Not available in unverified streaming mode.
+   *
+   * <p>Without it, the first {@link #nextLine()}, {@link #nextLineBytes()} or {@link #nextRecord()}
+   * authenticates the ciphertext (the GCM tag, which covers every byte of every record) before
+   * releasing anything, and leaves the checksum, count and framing, which only restate what the
+   * tag already protects, to the release pass: a framing error is reported before any line of the
+   * 1 MiB chunk that holds it, and a checksum or count mismatch (a changed manifest) when the end
+   * is reached, in place of {@code null}.
    *
    * @throws WrongKeyException if no configured key opens this export
    * @throws AuthenticationFailedException if the tag, checksum or count does not match
@@ -199,20 +211,30 @@ public final class ExportReader implements Closeable {
     if (options.unverifiedStreaming) {
       throw new IllegalStateException("verify() is not available in unverified streaming mode");
     }
+    authenticate(true);
+  }
+
+  /**
+   * Pass 1. With {@code content}, also the checksum, count and framing; otherwise the release
+   * pass checks those.
+   */
+  private void authenticate(boolean content) throws IOException {
     try {
       byte[] key = unwrapDataKey();
       Verification v;
-      Cipher release;
+      Cipher releaseKeystream;
+      ChunkedGcm releaseTags;
       try {
-        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes);
-        release = AesGcm.keystream(key, manifest.ivUnsafe());
+        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true);
+        releaseKeystream = AesGcm.keystream(key, manifest.ivUnsafe());
+        releaseTags = ChunkedGcm.recordingEncryptor(key, manifest.ivUnsafe());
       } finally {
         Arrays.fill(key, (byte) 0);
       }
+      boolean reread = sourcePath != null && scanner.dataPending();
       if (scanner.dataPending()) {
-        v.run(scanner.dataStream(), spool, scanner.dataSize());
+        v.run(scanner.dataStream(), reread ? null : spool, scanner.dataSize());
         scanner.finish();
-        spool.seal();
       } else {
         scanner.finish();
         spool.seal();
@@ -221,8 +243,14 @@ public final class ExportReader implements Closeable {
         }
       }
       v.check(manifest);
-      cipherSource = spool.openInput();
-      keystream = release;
+      spool.seal();
+      release =
+          new Release(
+              reread ? this::reopenData : spool::openInput,
+              releaseKeystream,
+              releaseTags,
+              v.tagger,
+              content ? null : new ContentChecks(options.maxLineBytes, v.tagger.bytes()));
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
@@ -235,11 +263,38 @@ public final class ExportReader implements Closeable {
     }
   }
 
+  /**
+   * Opens the archive file again at its data entry, for the release pass. The file may have
+   * changed since pass 1: every chunk read from it is checked against pass 1's chunk tags before
+   * any of it is released.
+   */
+  private InputStream reopenData() throws IOException {
+    InputStream in = Files.newInputStream(sourcePath);
+    try {
+      ArchiveScanner again = ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes);
+      again.readManifest(null);
+      if (!again.dataPending()) {
+        throw new AuthenticationFailedException(
+            Reason.TAMPERED_CONTENT, "the archive file changed after it was verified: its data entry moved");
+      }
+      InputStream data = again.dataStream();
+      return new java.io.FilterInputStream(data) {
+        @Override
+        public void close() throws IOException {
+          again.close();
+        }
+      };
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
   private void startStreaming() throws IOException {
     try {
       byte[] key = unwrapDataKey();
       try {
-        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes);
+        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, false);
       } finally {
         Arrays.fill(key, (byte) 0);
       }
@@ -253,6 +308,7 @@ public final class ExportReader implements Closeable {
         spool.seal();
         cipherSource = spool.openInput();
       }
+      pbuf = new byte[STREAM_READ];
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
@@ -378,7 +434,7 @@ public final class ExportReader implements Closeable {
       if (options.unverifiedStreaming) {
         startStreaming();
       } else {
-        verify();
+        authenticate(false);
       }
     }
     if (state == State.DONE) {
@@ -438,19 +494,22 @@ public final class ExportReader implements Closeable {
   }
 
   private boolean refill() throws IOException {
-    int n = cipherSource.read(cbuf, 0, cbuf.length);
+    if (release != null) {
+      byte[] p = release.next();
+      if (p == null) {
+        return false;
+      }
+      pbuf = p;
+      plim = release.length();
+      ppos = 0;
+      return true;
+    }
+    int n = cipherSource.read(cbuf, 0, STREAM_READ);
     if (n < 0) {
       return false;
     }
     try {
-      if (keystream == null) {
-        plim = streaming.process(cbuf, n, pbuf);
-      } else {
-        plim = 0;
-        for (int off = 0; off < n; off += AesGcm.SLICE) {
-          plim += keystream.update(cbuf, off, Math.min(AesGcm.SLICE, n - off), pbuf, off);
-        }
-      }
+      plim = streaming.process(cbuf, n, pbuf);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("decryption failed", e);
     }
@@ -464,9 +523,20 @@ public final class ExportReader implements Closeable {
         scanner.finish();
       }
       streaming.check(manifest);
+    } else {
+      release.finish(manifest);
     }
     state = State.DONE;
-    Arrays.fill(pbuf, (byte) 0);
+    wipeBuffers();
+  }
+
+  private void wipeBuffers() {
+    if (release != null) {
+      release.stop();
+    }
+    if (pbuf != null) {
+      Arrays.fill(pbuf, (byte) 0);
+    }
     Arrays.fill(carry, (byte) 0);
   }
 
@@ -477,11 +547,13 @@ public final class ExportReader implements Closeable {
       return;
     }
     state = State.CLOSED;
-    Arrays.fill(pbuf, (byte) 0);
-    Arrays.fill(carry, (byte) 0);
+    wipeBuffers();
     try {
       if (cipherSource != null) {
         cipherSource.close();
+      }
+      if (release != null) {
+        release.closeSource();
       }
     } finally {
       try {
@@ -492,44 +564,62 @@ public final class ExportReader implements Closeable {
     }
   }
 
-  /** One pass of checks over the ciphertext: GCM tag, SHA-256, framing and count. */
+  /**
+   * Pass 1 (or, in unverified streaming mode, the only pass): the GCM tag, recomputed by
+   * decrypting with AES-CTR and encrypting again in chunks ({@link ChunkedGcm}), which also yields
+   * a tag per 1 MiB chunk for the release pass; with {@code content}, also SHA-256, framing and
+   * count.
+   */
   private static final class Verification {
     private final Cipher keystream;
-    private final Cipher tagComputer;
+    final ChunkedGcm tagger;
     private final MessageDigest sha256;
     private final LineScanner lines;
-    private final byte[] scratch = new byte[AesGcm.SLICE + 2 * AesGcm.TAG_BYTES];
+    private final byte[] scratch = new byte[STREAM_READ + AesGcm.TAG_BYTES];
     private long bytes;
 
-    Verification(byte[] key, byte[] iv, int maxLineBytes) throws GeneralSecurityException {
+    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean content, boolean recordChunkTags)
+        throws GeneralSecurityException {
       this.keystream = AesGcm.keystream(key, iv);
-      this.tagComputer = AesGcm.encryptor(key, iv);
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-      this.lines = new LineScanner(maxLineBytes);
+      this.tagger = recordChunkTags ? ChunkedGcm.recordingEncryptor(key, iv) : ChunkedGcm.encryptor(key, iv);
+      this.sha256 = content ? MessageDigest.getInstance("SHA-256") : null;
+      this.lines = content ? new LineScanner(maxLineBytes) : null;
     }
 
-    /** Decrypts {@code n} bytes of {@code c} into {@code p} and feeds every check; returns n. */
+    /** Decrypts {@code n} (at most 128 KiB) bytes of {@code c} into {@code p} and feeds every check. */
     int process(byte[] c, int n, byte[] p) throws GeneralSecurityException {
+      decrypt(c, n, p);
+      tagger.update(p, 0, n, scratch, 0);
+      digest(p, n);
+      return n;
+    }
+
+    private void decrypt(byte[] c, int n, byte[] p) throws GeneralSecurityException {
       for (int off = 0; off < n; off += AesGcm.SLICE) {
         int len = Math.min(AesGcm.SLICE, n - off);
-        int m = keystream.update(c, off, len, p, off);
-        if (m != len) {
-          throw new IllegalStateException("CTR returned " + m + " of " + len + " bytes");
+        if (keystream.update(c, off, len, p, off) != len) {
+          throw new IllegalStateException("CTR returned a short block");
         }
-        tagComputer.update(p, off, len, scratch, 0);
-        sha256.update(p, off, len);
-        lines.scan(p, off, len);
       }
       bytes += n;
-      return n;
+    }
+
+    private void digest(byte[] p, int n) {
+      if (sha256 != null) {
+        for (int off = 0; off < n; off += AesGcm.SLICE) {
+          int len = Math.min(AesGcm.SLICE, n - off);
+          sha256.update(p, off, len);
+          lines.scan(p, off, len);
+        }
+      }
     }
 
     void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
       if (expectedSize >= PARALLEL_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
         runPipelined(source, copyTo);
       } else {
-        byte[] c = new byte[CHUNK];
-        byte[] p = new byte[CHUNK];
+        byte[] c = new byte[STREAM_READ];
+        byte[] p = new byte[STREAM_READ];
         try {
           for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
             if (copyTo != null) {
@@ -547,121 +637,344 @@ public final class ExportReader implements Closeable {
     }
 
     /**
-     * The same pass on two cores: this thread reads, spools, decrypts and recomputes the tag; a
-     * worker hashes and scans the plaintext. Four chunk buffers circulate between them.
+     * The same pass on two cores: this thread reads, spools and decrypts; a worker recomputes the
+     * tag, or, when the content is checked too, this thread also recomputes the tag and the worker
+     * hashes and scans. Four 128 KiB buffers circulate between them.
      */
     private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
-      BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PIPELINE_BUFFERS);
-      BlockingQueue<Object[]> full = new ArrayBlockingQueue<>(PIPELINE_BUFFERS + 1);
-      List<byte[]> all = new ArrayList<>();
-      for (int i = 0; i < PIPELINE_BUFFERS; i++) {
-        byte[] b = new byte[CHUNK];
-        all.add(b);
-        free.add(b);
-      }
-      Object[] end = new Object[0];
-      Throwable[] workerFailure = new Throwable[1];
-      Thread worker =
-          new Thread(
-              () -> {
-                try {
-                  for (Object[] item; (item = full.take()) != end; ) {
-                    byte[] p = (byte[]) item[0];
-                    int n = (Integer) item[1];
-                    for (int off = 0; off < n; off += AesGcm.SLICE) {
-                      int len = Math.min(AesGcm.SLICE, n - off);
-                      sha256.update(p, off, len);
-                      lines.scan(p, off, len);
-                    }
-                    free.put(p);
-                  }
-                } catch (Throwable t) {
-                  workerFailure[0] = t;
-                  free.clear();
-                  free.offer(new byte[0]); // unblock the reader
+      boolean content = sha256 != null;
+      Pipeline pipeline =
+          new Pipeline(
+              PIPELINE_BUFFERS,
+              STREAM_READ,
+              "export-reader-verify",
+              (p, n) -> {
+                if (content) {
+                  digest(p, n);
+                } else {
+                  tagger.update(p, 0, n, scratch, 0);
                 }
-              },
-              "export-reader-verify");
-      worker.setDaemon(true);
-      worker.start();
-      byte[] c = new byte[CHUNK];
+              });
+      byte[] c = new byte[STREAM_READ];
       boolean done = false;
       try {
         for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
           if (copyTo != null) {
             copyTo.write(c, 0, n);
           }
-          byte[] p = free.take();
-          if (p.length == 0) {
+          byte[] p = pipeline.take();
+          if (p == null) {
             break;
           }
-          for (int off = 0; off < n; off += AesGcm.SLICE) {
-            int len = Math.min(AesGcm.SLICE, n - off);
-            if (keystream.update(c, off, len, p, off) != len) {
-              throw new IllegalStateException("CTR returned a short block");
-            }
-            tagComputer.update(p, off, len, scratch, 0);
+          decrypt(c, n, p);
+          if (content) {
+            tagger.update(p, 0, n, scratch, 0);
           }
-          bytes += n;
-          full.put(new Object[] {p, n});
+          pipeline.submit(p, n);
         }
         done = true;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while verifying");
       } finally {
-        if (!done) {
-          full.clear(); // failing anyway: drop what the worker has not seen
-        }
-        full.offer(end); // capacity leaves room for it
-        // Wait uninterruptibly: sha256 and lines must not be read while the worker may use them.
-        boolean interrupted = false;
-        while (worker.isAlive()) {
-          try {
-            worker.join();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-        for (byte[] b : all) {
-          Arrays.fill(b, (byte) 0);
-        }
+        pipeline.stop(!done);
       }
-      if (done && workerFailure[0] != null) {
-        throw new IllegalStateException("verification worker failed", workerFailure[0]);
-      }
+      pipeline.checkFailure();
     }
 
     void check(ExportManifest manifest) throws ExportFormatException {
-      byte[] tail;
       try {
-        tail = tagComputer.doFinal();
+        tagger.finish(scratch, 0);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("GCM tag computation failed", e);
       }
-      byte[] tag = Arrays.copyOfRange(tail, tail.length - AesGcm.TAG_BYTES, tail.length);
-      if (!MessageDigest.isEqual(tag, manifest.tagUnsafe())) {
+      if (!MessageDigest.isEqual(tagger.tag(), manifest.tagUnsafe())) {
         throw new AuthenticationFailedException(
             Reason.TAMPERED_CONTENT,
             "AES-GCM authentication failed: the ciphertext, IV, tag or wrapped key was changed");
       }
-      String checksum = "sha256:" + Hex.encode(sha256.digest());
-      if (!checksum.equals(manifest.checksum())) {
-        throw new AuthenticationFailedException(
-            Reason.CHECKSUM_MISMATCH,
-            "decrypted content has checksum " + checksum + " but the manifest says " + manifest.checksum());
+      if (sha256 != null) {
+        checkContent(manifest, sha256, lines);
       }
-      lines.finish();
-      if (lines.error() != null) {
-        throw new ExportFormatException(Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + lines.error());
+    }
+  }
+
+  /** The manifest's claims that the tag does not cover: checksum, framing, count. */
+  private static void checkContent(ExportManifest manifest, MessageDigest sha256, LineScanner lines)
+      throws ExportFormatException {
+    String checksum = "sha256:" + Hex.encode(sha256.digest());
+    if (!checksum.equals(manifest.checksum())) {
+      throw new AuthenticationFailedException(
+          Reason.CHECKSUM_MISMATCH,
+          "decrypted content has checksum " + checksum + " but the manifest says " + manifest.checksum());
+    }
+    lines.finish();
+    if (lines.error() != null) {
+      throw new ExportFormatException(Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + lines.error());
+    }
+    if (lines.lines() != manifest.recordCount()) {
+      throw new AuthenticationFailedException(
+          Reason.RECORD_COUNT_MISMATCH,
+          "decrypted content has " + lines.lines() + " records but the manifest says " + manifest.recordCount());
+    }
+  }
+
+  /** Checksum, framing and count computed during the release pass (when not by {@link #verify()}). */
+  private static final class ContentChecks {
+    final MessageDigest sha256;
+    final LineScanner lines;
+    final Pipeline hasher;
+
+    ContentChecks(int maxLineBytes, long bytes) {
+      try {
+        this.sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("this JDK lacks SHA-256", e);
       }
-      if (lines.lines() != manifest.recordCount()) {
-        throw new AuthenticationFailedException(
-            Reason.RECORD_COUNT_MISMATCH,
-            "decrypted content has " + lines.lines() + " records but the manifest says " + manifest.recordCount());
+      this.lines = new LineScanner(maxLineBytes);
+      this.hasher =
+          bytes > ChunkedGcm.CHUNK_BYTES && Runtime.getRuntime().availableProcessors() > 1
+              ? new Pipeline(2, ChunkedGcm.CHUNK_BYTES, "export-reader-hash", (p, n) -> hash(sha256, p, n))
+              : null;
+    }
+
+    static void hash(MessageDigest sha256, byte[] p, int n) {
+      for (int off = 0; off < n; off += AesGcm.SLICE) {
+        sha256.update(p, off, Math.min(AesGcm.SLICE, n - off));
+      }
+    }
+  }
+
+  /**
+   * Pass 2: reads the ciphertext again (the re-opened archive file or the spool) one 1 MiB
+   * chunk at a time, decrypts it, recomputes the chunk's GCM tag and releases the chunk only if
+   * that tag equals the one pass 1 recorded. So whatever the source holds now, only authenticated
+   * plaintext is released, and a changed source fails as tampered content.
+   */
+  private static final class Release {
+    interface Source {
+      InputStream open() throws IOException;
+    }
+
+    private final Source opener;
+    private InputStream source;
+    private final Cipher keystream;
+    private final ChunkedGcm tags;
+    private final ChunkedGcm expected;
+    private final long total;
+    private final ContentChecks content;
+    private final byte[] cbuf = new byte[ChunkedGcm.CHUNK_BYTES + AesGcm.TAG_BYTES];
+    private final byte[] ownBuffer;
+    private byte[] current;
+    private int length;
+    private long done;
+    private long chunk;
+
+    /** {@code opener} is called at the first {@link #next()}, not before: the source is read then. */
+    Release(Source opener, Cipher keystream, ChunkedGcm tags, ChunkedGcm expected, ContentChecks content) {
+      this.opener = opener;
+      this.keystream = keystream;
+      this.tags = tags;
+      this.expected = expected;
+      this.total = expected.bytes();
+      this.content = content;
+      this.ownBuffer = content != null && content.hasher != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
+    }
+
+    /** The next authenticated chunk of plaintext, or null at the end. */
+    byte[] next() throws IOException {
+      if (content != null && content.hasher != null && current != null) {
+        content.hasher.submit(current, length);
+      }
+      current = null;
+      if (done == total) {
+        return null;
+      }
+      if (source == null) {
+        source = opener.open();
+      }
+      int len = (int) Math.min(ChunkedGcm.CHUNK_BYTES, total - done);
+      for (int off = 0; off < len; ) {
+        int n = source.read(cbuf, off, len - off);
+        if (n < 0) {
+          throw changed();
+        }
+        off += n;
+      }
+      byte[] p = ownBuffer != null ? ownBuffer : content.hasher.take();
+      if (p == null) {
+        content.hasher.checkFailure();
+        throw new IllegalStateException("hashing stopped");
+      }
+      try {
+        for (int off = 0; off < len; off += AesGcm.SLICE) {
+          int n = Math.min(AesGcm.SLICE, len - off);
+          if (keystream.update(cbuf, off, n, p, off) != n) {
+            throw new IllegalStateException("CTR returned a short block");
+          }
+        }
+        tags.update(p, 0, len, cbuf, 0);
+        if (done + len == total) {
+          tags.finish(cbuf, 0);
+        }
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("decryption failed", e);
+      }
+      if (!tags.sameChunkTag(chunk, expected)) {
+        Arrays.fill(p, 0, len, (byte) 0);
+        throw changed();
+      }
+      if (content != null) {
+        content.lines.scan(p, 0, len);
+        if (content.lines.error() != null) {
+          Arrays.fill(p, 0, len, (byte) 0);
+          throw new ExportFormatException(
+              Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + content.lines.error());
+        }
+        if (content.hasher == null) {
+          ContentChecks.hash(content.sha256, p, len);
+        }
+      }
+      chunk++;
+      done += len;
+      current = p;
+      length = len;
+      return p;
+    }
+
+    int length() {
+      return length;
+    }
+
+    private AuthenticationFailedException changed() {
+      return new AuthenticationFailedException(
+          Reason.TAMPERED_CONTENT,
+          "the ciphertext changed after it was authenticated (chunk " + chunk + " no longer matches; was the archive file modified while it was read?)");
+    }
+
+    /** At the end of the release: the checks left to this pass. */
+    void finish(ExportManifest manifest) throws IOException {
+      if (content != null) {
+        if (content.hasher != null) {
+          content.hasher.stop(false);
+          content.hasher.checkFailure();
+        }
+        checkContent(manifest, content.sha256, content.lines);
+      }
+    }
+
+    void closeSource() throws IOException {
+      if (source != null) {
+        source.close();
+      }
+    }
+
+    /** Stops the hashing worker, if any, and wipes the buffers. */
+    void stop() {
+      if (content != null && content.hasher != null) {
+        content.hasher.stop(true);
+      }
+      if (ownBuffer != null) {
+        Arrays.fill(ownBuffer, (byte) 0);
+      }
+      Arrays.fill(cbuf, (byte) 0);
+    }
+  }
+
+  /**
+   * A daemon worker fed through a fixed set of buffers: {@link #take()} a free buffer, fill it,
+   * {@link #submit} it; the worker runs {@code work} on it and frees it. Memory is the buffers.
+   */
+  private static final class Pipeline {
+    interface Work {
+      void run(byte[] buffer, int length) throws Exception;
+    }
+
+    private final BlockingQueue<byte[]> free;
+    private final BlockingQueue<Object[]> full;
+    private final List<byte[]> all = new ArrayList<>();
+    private final Object[] end = new Object[0];
+    private final Thread thread;
+    private volatile Throwable failure;
+    private boolean stopped;
+
+    Pipeline(int buffers, int bufferBytes, String name, Work work) {
+      free = new ArrayBlockingQueue<>(buffers + 1);
+      full = new ArrayBlockingQueue<>(buffers + 1);
+      for (int i = 0; i < buffers; i++) {
+        byte[] b = new byte[bufferBytes];
+        all.add(b);
+        free.add(b);
+      }
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  for (Object[] item; (item = full.take()) != end; ) {
+                    byte[] p = (byte[]) item[0];
+                    work.run(p, (Integer) item[1]);
+                    free.put(p);
+                  }
+                } catch (Throwable t) {
+                  failure = t;
+                  free.clear();
+                  free.offer(new byte[0]); // unblock take()
+                }
+              },
+              name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** A free buffer, or null if the worker failed. */
+    byte[] take() throws IOException {
+      try {
+        byte[] b = free.take();
+        return b.length == 0 ? null : b;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while verifying");
+      }
+    }
+
+    void submit(byte[] buffer, int length) throws IOException {
+      try {
+        full.put(new Object[] {buffer, length});
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while verifying");
+      }
+    }
+
+    /**
+     * Ends the worker and waits for it, uninterruptibly: what it shares must not be read while it
+     * may still use it. With {@code abandon}, drops work not yet started. Wipes the buffers.
+     */
+    void stop(boolean abandon) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      if (abandon) {
+        full.clear();
+      }
+      full.offer(end); // capacity leaves room for it
+      boolean interrupted = false;
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      for (byte[] b : all) {
+        Arrays.fill(b, (byte) 0);
+      }
+    }
+
+    void checkFailure() {
+      if (failure != null) {
+        throw new IllegalStateException("verification worker failed", failure);
       }
     }
   }

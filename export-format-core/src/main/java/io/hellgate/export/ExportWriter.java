@@ -3,6 +3,7 @@ package io.hellgate.export;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.hellgate.export.ExportFormatException.Reason;
 import io.hellgate.export.internal.AesGcm;
+import io.hellgate.export.internal.ChunkedGcm;
 import io.hellgate.export.internal.Fingerprints;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.RsaOaep;
@@ -24,7 +25,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.UUID;
-import javax.crypto.Cipher;
 
 /**
  * Writes an export archive (format v1.0): {@code manifest.json} and {@code tokens.jsonl.enc} in a
@@ -80,7 +80,7 @@ public final class ExportWriter implements Closeable {
   private final Target target;
   private final Spool spool;
   private final MessageDigest sha256;
-  private final Cipher gcm;
+  private final ChunkedGcm gcm;
   private final byte[] dataKey;
   private final byte[] iv;
   private byte[] plain = new byte[CHUNK];
@@ -103,7 +103,7 @@ public final class ExportWriter implements Closeable {
     options.random.nextBytes(iv);
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
-      this.gcm = AesGcm.encryptor(dataKey, iv);
+      this.gcm = ChunkedGcm.encryptor(dataKey, iv);
     } catch (GeneralSecurityException e) {
       Arrays.fill(dataKey, (byte) 0);
       throw new IllegalStateException("this JDK lacks AES-GCM or SHA-256", e);
@@ -269,9 +269,7 @@ public final class ExportWriter implements Closeable {
       byte[] out = new byte[fill + AesGcm.TAG_BYTES];
       int n = 0;
       try {
-        for (int off = 0; off < fill; off += AesGcm.SLICE) {
-          n += gcm.update(plain, off, Math.min(AesGcm.SLICE, fill - off), out, n);
-        }
+        n = gcm.update(plain, 0, fill, out, 0);
       } catch (GeneralSecurityException e) {
         failed = true;
         throw new IllegalStateException("encryption failed", e);
@@ -319,10 +317,7 @@ public final class ExportWriter implements Closeable {
           byte[] p = (byte[]) item[0];
           int n = (Integer) item[1];
           if (failure == null) {
-            int out = 0;
-            for (int off = 0; off < n; off += AesGcm.SLICE) {
-              out += gcm.update(p, off, Math.min(AesGcm.SLICE, n - off), cipherOut, out);
-            }
+            int out = gcm.update(p, 0, n, cipherOut, 0);
             spool.write(cipherOut, 0, out);
           }
           free.put(p);
@@ -416,9 +411,9 @@ public final class ExportWriter implements Closeable {
       if (encryptor != null) {
         encryptor.drain();
       }
-      byte[] tail = gcm.doFinal();
-      spool.write(tail, 0, tail.length - AesGcm.TAG_BYTES);
-      byte[] tag = Arrays.copyOfRange(tail, tail.length - AesGcm.TAG_BYTES, tail.length);
+      byte[] tail = new byte[AesGcm.TAG_BYTES];
+      spool.write(tail, 0, gcm.finish(tail, 0));
+      byte[] tag = gcm.tag();
       byte[] wrapped = RsaOaep.wrap(options.recipient.certificate().getPublicKey(), dataKey, options.random);
       Arrays.fill(dataKey, (byte) 0);
       spool.seal();

@@ -13,7 +13,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every single-byte change to what the format protects is rejected before any line is released. */
+/**
+ * Every single-byte change to what the format protects is rejected. A change to what the GCM tag
+ * covers (ciphertext, IV, tag, wrapped key) is rejected before any line is released; a change to
+ * the manifest's checksum or record count (which restate what the tag covers) before any line with
+ * {@link ExportReader#verify()}, and otherwise at the end, after only authentic lines.
+ */
 class ReaderTamperTest {
   private static byte[] archive;
 
@@ -27,6 +32,36 @@ class ReaderTamperTest {
     try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
       ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::nextLine);
       assertThat(r.linesRead()).as("lines released before the failure").isZero();
+      return e;
+    }
+  }
+
+  /** verify() first: the failure comes before any line. */
+  private static ExportFormatException verifyFirst(byte[] tgz) throws Exception {
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
+      ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::verify);
+      assertThat(r.linesRead()).as("lines released before the failure").isZero();
+      assertThatThrownBy(r::nextLine).isInstanceOf(IllegalStateException.class);
+      return e;
+    }
+  }
+
+  /** Implicit verification: only the original, authentic lines come out before the failure. */
+  private static ExportFormatException drainAuthenticLines(byte[] tgz) throws Exception {
+    List<String> original = new java.util.ArrayList<>();
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(archive), Fixtures.readerOptions())) {
+      for (String line; (line = r.nextLine()) != null; ) {
+        original.add(line);
+      }
+    }
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
+      List<String> released = new java.util.ArrayList<>();
+      ExportFormatException e = catchThrowableOfType(ExportFormatException.class, () -> {
+        for (String line; (line = r.nextLine()) != null; ) {
+          released.add(line);
+        }
+      });
+      assertThat(original).startsWith(released.toArray(new String[0]));
       return e;
     }
   }
@@ -106,9 +141,10 @@ class ReaderTamperTest {
       char c = checksum.charAt(i) == '0' ? '1' : '0';
       String changed = checksum.substring(0, i) + c + checksum.substring(i + 1);
       byte[] tgz = TestArchives.editManifest(archive, m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("content")).put("checksum", changed));
-      ExportFormatException e = readAll(tgz);
-      assertThat(e).isInstanceOf(AuthenticationFailedException.class);
-      assertThat(e.reason()).as("checksum char %d", i).isEqualTo(Reason.CHECKSUM_MISMATCH);
+      for (ExportFormatException e : List.of(verifyFirst(tgz), drainAuthenticLines(tgz))) {
+        assertThat(e).isInstanceOf(AuthenticationFailedException.class);
+        assertThat(e.reason()).as("checksum char %d", i).isEqualTo(Reason.CHECKSUM_MISMATCH);
+      }
     }
   }
 
@@ -116,9 +152,10 @@ class ReaderTamperTest {
   void rejectsAnyOtherRecordCount() throws Exception {
     for (long count : new long[] {0, 2, 4, 1L << 40}) {
       byte[] tgz = TestArchives.editManifest(archive, m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("content")).put("record_count", count));
-      ExportFormatException e = readAll(tgz);
-      assertThat(e.reason()).as("count %d", count).isEqualTo(Reason.RECORD_COUNT_MISMATCH);
-      assertThat(e.getMessage()).contains("3 records").contains("says " + count);
+      for (ExportFormatException e : List.of(verifyFirst(tgz), drainAuthenticLines(tgz))) {
+        assertThat(e.reason()).as("count %d", count).isEqualTo(Reason.RECORD_COUNT_MISMATCH);
+        assertThat(e.getMessage()).contains("3 records").contains("says " + count);
+      }
     }
   }
 

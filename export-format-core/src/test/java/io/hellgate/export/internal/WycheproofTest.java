@@ -43,16 +43,16 @@ class WycheproofTest {
   }
 
   /**
-   * The reader's construction (AES-CTR keystream, then a GCM encryption that recomputes the tag)
-   * must accept exactly Wycheproof's valid cases and reject its invalid ones.
+   * The reader's construction (AES-CTR keystream, then a chunked GCM encryption that recomputes the
+   * tag) must accept exactly Wycheproof's valid cases and reject its invalid ones.
    */
   @Test
   void aesGcmVerificationByReencryptionMatchesWycheproof() throws Exception {
     JsonNode root = load("aes_gcm_test.json");
     int checked = 0;
     for (JsonNode group : root.get("testGroups")) {
-      if (group.get("ivSize").asInt() != 96 || group.get("tagSize").asInt() != 128) {
-        continue; // format v1 uses 96-bit IVs and 128-bit tags only
+      if (group.get("ivSize").asInt() != 96 || group.get("tagSize").asInt() != 128 || group.get("keySize").asInt() != 256) {
+        continue; // format v1 uses AES-256, 96-bit IVs and 128-bit tags only
       }
       for (JsonNode t : group.get("tests")) {
         if (!t.get("aad").asText().isEmpty()) {
@@ -66,12 +66,17 @@ class WycheproofTest {
         Cipher ks = AesGcm.keystream(key, iv);
         byte[] plain = ks.update(ct);
         plain = plain == null ? new byte[0] : plain;
-        Cipher tagger = AesGcm.encryptor(key, iv);
-        byte[] all = tagger.doFinal(plain);
-        byte[] computed = Arrays.copyOfRange(all, all.length - 16, all.length);
-        boolean verified = MessageDigest.isEqual(computed, tag);
         boolean valid = t.get("result").asText().equals("valid");
-        assertThat(verified).as("tcId %s (%s)", t.get("tcId"), t.get("comment")).isEqualTo(valid);
+        // Every chunking must agree: one JDK operation, and chunks of 16 and 32 bytes.
+        for (int chunk : new int[] {ChunkedGcm.CHUNK_BYTES, 16, 32}) {
+          ChunkedGcm tagger = ChunkedGcm.withChunkBytes(key, iv, chunk, false);
+          byte[] reencrypted = new byte[plain.length + 16];
+          int n = tagger.update(plain, 0, plain.length, reencrypted, 0);
+          n += tagger.finish(reencrypted, n);
+          boolean verified = MessageDigest.isEqual(tagger.tag(), tag);
+          assertThat(verified).as("tcId %s (%s), chunk %s", t.get("tcId"), t.get("comment"), chunk).isEqualTo(valid);
+          assertThat(Arrays.copyOf(reencrypted, n)).as("tcId %s ciphertext", t.get("tcId")).isEqualTo(ct);
+        }
         if (valid) {
           assertThat(plain).as("tcId %s plaintext", t.get("tcId")).isEqualTo(msg);
           assertThat(Arrays.copyOf(AesGcm.encryptor(key, iv).doFinal(msg), ct.length)).isEqualTo(ct);
@@ -79,7 +84,7 @@ class WycheproofTest {
         checked++;
       }
     }
-    assertThat(checked).isGreaterThan(100);
+    assertThat(checked).isGreaterThan(40);
   }
 
   @ParameterizedTest

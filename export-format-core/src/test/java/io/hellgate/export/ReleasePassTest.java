@@ -1,0 +1,153 @@
+package io.hellgate.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.hellgate.export.ExportFormatException.Reason;
+import io.hellgate.export.internal.ChunkedGcm;
+import java.io.ByteArrayInputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release pass (pass 2) trusts neither a re-read archive file nor the spool: each 1 MiB chunk
+ * must reproduce the chunk tag recorded in pass 1 before any of its lines is released.
+ */
+class ReleasePassTest {
+  private static byte[] big;
+  private static List<String> lines;
+
+  @BeforeAll
+  static void writeBigArchive() throws Exception {
+    List<TokenRecord> records = new ArrayList<>();
+    for (int i = 0; records.size() * 300 < 3 * ChunkedGcm.CHUNK_BYTES; i++) {
+      records.add(Fixtures.record(i));
+    }
+    big = Fixtures.writeArchive(Fixtures.writerOptions(), records);
+    lines = new ArrayList<>();
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(big), Fixtures.readerOptions())) {
+      for (String line; (line = r.nextLine()) != null; ) {
+        lines.add(line);
+      }
+    }
+    assertThat(lines).hasSize(records.size());
+  }
+
+  /** Drains the reader; returns the failure after checking that only authentic lines came out. */
+  private static ExportFormatException drain(ExportReader r) {
+    List<String> released = new ArrayList<>();
+    ExportFormatException e = catchThrowableOfType(ExportFormatException.class, () -> {
+      for (String line; (line = r.nextLine()) != null; ) {
+        released.add(line);
+      }
+    });
+    assertThat(released).isEqualTo(lines.subList(0, released.size()));
+    return e;
+  }
+
+  /** How many lines end within the first {@code bytes} bytes of plaintext. */
+  private static long linesWithin(long bytes) {
+    long end = 0;
+    long n = 0;
+    for (String line : lines) {
+      end += line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+      if (end > bytes) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  private static byte[] withCiphertextByteFlipped(int position) {
+    byte[] ct = TestArchives.data(big, "tokens.jsonl.enc");
+    ct[position] ^= 0x01;
+    return TestArchives.replaceData(big, "tokens.jsonl.enc", ct);
+  }
+
+  @Test
+  void readsAFileWithoutSpoolingIt(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, big);
+    Path spoolDir = Files.createDirectory(dir.resolve("spool"));
+    ExportReader.Options options = ExportReader.options()
+        .key(RecipientKey.of(Fixtures.RECIPIENT_KEY, Fixtures.RECIPIENT_CERT))
+        .spoolDirectory(spoolDir).memorySpoolBytes(0).build();
+    try (ExportReader r = ExportReader.open(archive, options)) {
+      r.verify();
+      try (Stream<Path> files = Files.list(spoolDir)) {
+        assertThat(files).as("spool files").isEmpty();
+      }
+      assertThat(drain(r)).isNull();
+      assertThat(r.linesRead()).isEqualTo(lines.size());
+    }
+  }
+
+  @Test
+  void rejectsAFileChangedAfterVerificationAndReleasesOnlyChunksBeforeTheChange(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, big);
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      r.verify();
+      Files.write(archive, withCiphertextByteFlipped(2 * ChunkedGcm.CHUNK_BYTES + 100));
+      ExportFormatException e = drain(r);
+      assertThat(e).isInstanceOf(AuthenticationFailedException.class);
+      assertThat(e.reason()).isEqualTo(Reason.TAMPERED_CONTENT);
+      assertThat(e.getMessage()).contains("changed after it was authenticated");
+      // Lines wholly inside the first two chunks may come out; none from the changed chunk.
+      assertThat(r.linesRead()).isLessThanOrEqualTo(linesWithin(2L * ChunkedGcm.CHUNK_BYTES));
+    }
+  }
+
+  @Test
+  void rejectsAFileTruncatedOrReplacedAfterVerification(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, big);
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      r.verify();
+      Files.write(archive, withCiphertextByteFlipped(7));
+      assertThat(drain(r).reason()).isEqualTo(Reason.TAMPERED_CONTENT);
+      assertThat(r.linesRead()).isZero();
+    }
+    Files.write(archive, big);
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      r.verify();
+      try (RandomAccessFile f = new RandomAccessFile(archive.toFile(), "rw")) {
+        f.setLength(big.length / 2);
+      }
+      assertThat(drain(r)).isInstanceOf(ExportFormatException.class);
+    }
+  }
+
+  /** Regression for the gap security.md used to list: the second pass trusted the spool file. */
+  @Test
+  void rejectsASpoolChangedAfterVerification(@TempDir Path dir) throws Exception {
+    ExportReader.Options options = ExportReader.options()
+        .key(RecipientKey.of(Fixtures.RECIPIENT_KEY, Fixtures.RECIPIENT_CERT))
+        .spoolDirectory(dir).memorySpoolBytes(0).build();
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(big), options)) {
+      r.verify();
+      Path spool;
+      try (Stream<Path> files = Files.list(dir)) {
+        spool = files.findFirst().orElseThrow();
+      }
+      try (RandomAccessFile f = new RandomAccessFile(spool.toFile(), "rw")) {
+        f.seek(ChunkedGcm.CHUNK_BYTES + 5);
+        int b = f.read();
+        f.seek(ChunkedGcm.CHUNK_BYTES + 5);
+        f.write(b ^ 0x80);
+      }
+      ExportFormatException e = drain(r);
+      assertThat(e).isInstanceOf(AuthenticationFailedException.class);
+      assertThat(e.reason()).isEqualTo(Reason.TAMPERED_CONTENT);
+      assertThat(r.linesRead()).isLessThanOrEqualTo(linesWithin(ChunkedGcm.CHUNK_BYTES));
+    }
+  }
+}
