@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The writer's archive layout (docs/format.md, "Archive"): a gzip member of stored deflate blocks
@@ -17,30 +16,55 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class ArchiveLayout {
   private ArchiveLayout() {}
 
+  /** tar's record size. The archive ends after its two end-of-archive records: no block padding. */
+  private static final int RECORD = 512;
+  /** The largest size a plain octal ustar size field holds: 8 GiB − 1. */
+  private static final long MAX_OCTAL_SIZE = 077777777777L;
+
   static void write(OutputStream out, ExportManifest manifest, Spool ciphertext) throws IOException {
     byte[] manifestJson = manifest.toJson();
-    StoredGzipOutputStream gzip = new StoredGzipOutputStream(out);
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8");
-    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_ERROR);
     long mtime = manifest.createdAt().getEpochSecond();
-
-    tar.putArchiveEntry(entry(ExportWriter.MANIFEST_ENTRY, manifestJson.length, mtime));
-    tar.write(manifestJson);
-    tar.closeArchiveEntry();
-
-    tar.putArchiveEntry(entry(ExportWriter.DATA_ENTRY, ciphertext.size(), mtime));
-    byte[] buf = new byte[1 << 16];
+    StoredGzipOutputStream gzip = new StoredGzipOutputStream(out);
+    gzip.write(header(ExportWriter.MANIFEST_ENTRY, manifestJson.length, mtime));
+    gzip.write(manifestJson);
+    gzip.write(new byte[padding(manifestJson.length)]);
+    long size = ciphertext.size();
+    gzip.write(header(ExportWriter.DATA_ENTRY, size, mtime));
+    // Straight from the spool into stored deflate blocks: no tar record layer in between.
+    byte[] buf = new byte[1 << 20];
+    long copied = 0;
     try (InputStream in = ciphertext.openInput()) {
       for (int n; (n = in.read(buf)) > 0; ) {
-        tar.write(buf, 0, n);
+        gzip.write(buf, 0, n);
+        copied += n;
       }
+    } finally {
+      java.util.Arrays.fill(buf, (byte) 0);
     }
-    tar.closeArchiveEntry();
-    tar.finish();
-    tar.flush();
+    if (copied != size) {
+      throw new IOException("spool changed size while it was copied");
+    }
+    gzip.write(new byte[padding(size) + 2 * RECORD]); // data padding, then end-of-archive
     gzip.close(); // finishes the gzip member; leaves `out` open
   }
+
+  private static int padding(long size) {
+    return (int) ((RECORD - size % RECORD) % RECORD);
+  }
+
+  /**
+   * One ustar header record. Sizes of 8 GiB and more, which its octal field cannot hold, use the
+   * GNU/star base-256 encoding (docs/format.md).
+   */
+  static byte[] header(String name, long size, long mtimeSeconds) throws IOException {
+    byte[] record = new byte[RECORD];
+    entry(name, size, mtimeSeconds)
+        .writeEntryHeader(record, UTF8, size > MAX_OCTAL_SIZE);
+    return record;
+  }
+
+  private static final org.apache.commons.compress.archivers.zip.ZipEncoding UTF8 =
+      org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding("UTF-8");
 
   private static TarArchiveEntry entry(String name, long size, long mtimeSeconds) {
     TarArchiveEntry e = new TarArchiveEntry(name, true);

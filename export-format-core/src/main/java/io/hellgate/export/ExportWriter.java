@@ -50,7 +50,7 @@ import java.util.UUID;
  * never produces a truncated export. After any failure the writer is unusable.
  *
  * <p>Not thread-safe: one thread writes one export. Exports larger than one 128 KiB chunk are
- * encrypted and spooled on a second, internal daemon thread while the caller hashes the next
+ * hashed, encrypted and spooled on a second, internal daemon thread while the caller fills the next
  * chunk; it ends with {@link #finish()} or {@link #close()}.
  *
  * <pre>{@code
@@ -262,10 +262,8 @@ public final class ExportWriter implements Closeable {
 
   /** Hashes the chunk, then hands it to the encryptor thread (or, for a last chunk alone, encrypts it here). */
   private void flushChunk(boolean last) throws IOException {
-    for (int off = 0; off < fill; off += AesGcm.SLICE) {
-      sha256.update(plain, off, Math.min(AesGcm.SLICE, fill - off));
-    }
     if (encryptor == null && last) {
+      hash(plain, fill);
       byte[] out = new byte[fill + AesGcm.TAG_BYTES];
       int n = 0;
       try {
@@ -285,8 +283,14 @@ public final class ExportWriter implements Closeable {
     fill = 0;
   }
 
+  private void hash(byte[] p, int n) {
+    for (int off = 0; off < n; off += AesGcm.SLICE) {
+      sha256.update(p, off, Math.min(AesGcm.SLICE, n - off));
+    }
+  }
+
   /**
-   * Encrypts and spools full chunks on a second thread while the caller keeps filling and hashing
+   * Hashes, encrypts and spools full chunks on a second thread while the caller keeps filling
    * the next one. Three plaintext buffers circulate; spooling errors surface on the caller's next
    * call. Started at the first full chunk, so small exports stay on one thread.
    */
@@ -317,6 +321,7 @@ public final class ExportWriter implements Closeable {
           byte[] p = (byte[]) item[0];
           int n = (Integer) item[1];
           if (failure == null) {
+            hash(p, n);
             int out = gcm.update(p, 0, n, cipherOut, 0);
             spool.write(cipherOut, 0, out);
           }

@@ -133,25 +133,36 @@ final class BenchCommand implements Callable<Integer> {
       long read = 0;
       long verifiedAt;
       try (ExportReader r = ExportReader.open(archive, ExportReader.options().key(RecipientKey.of(pair.getPrivate(), cert)).spoolDirectory(work).build())) {
-        r.verify();
-        verifiedAt = System.nanoTime();
+        // No explicit verify(): the first line arrives once the GCM tag has verified (pass 1);
+        // the checksum, count and framing are confirmed by the release pass, before null.
+        boolean first = true;
+        verifiedAt = t0;
         if (typed) {
-          while (r.nextRecord() != null) {
-            read++;
+          for (; r.nextRecord() != null; read++) {
+            if (first) {
+              verifiedAt = System.nanoTime();
+              first = false;
+            }
           }
         } else if (path.equals("raw-string")) {
-          while (r.nextLine() != null) {
-            read++;
+          for (; r.nextLine() != null; read++) {
+            if (first) {
+              verifiedAt = System.nanoTime();
+              first = false;
+            }
           }
         } else {
-          while (r.nextLineBytes() != null) {
-            read++;
+          for (; r.nextLineBytes() != null; read++) {
+            if (first) {
+              verifiedAt = System.nanoTime();
+              first = false;
+            }
           }
         }
       }
       long end = System.nanoTime();
       row(path, "verified read", plainBytes, (end - t0) / 1e9, sslSha, javaSha);
-      row(path, "  of which pass 1 (verify)", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
+      row(path, "  of which pass 1 (tag)", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
       if (read != records) {
         throw new IllegalStateException("wrote " + records + " records but read " + read);
       }
