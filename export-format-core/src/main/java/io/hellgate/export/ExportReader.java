@@ -6,6 +6,7 @@ import io.hellgate.export.internal.ChunkedGcm;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.LineScanner;
 import io.hellgate.export.internal.Spool;
+import io.hellgate.export.internal.Workers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,20 +27,33 @@ import javax.crypto.Cipher;
  * Reads an export archive with the recipient's key: the manifest first, then, once the whole
  * content has been authenticated, its records or raw JSON lines.
  *
- * <p><b>Verify before release.</b> {@link #verify()} (called implicitly by the first
- * {@link #nextLine()}, {@link #nextLineBytes()} or {@link #nextRecord()}) unwraps the data key,
- * then makes one pass over the
- * ciphertext that recomputes the AES-GCM tag, the SHA-256 checksum and the line count, and checks
- * the JSON Lines framing (strict UTF-8, one non-empty line per record, each ending in {@code \n}),
- * while spooling the <em>ciphertext</em> (memory, then an owner-only temporary file deleted on
- * {@link #close()}). Only if the tag, checksum and count all match does a second pass decrypt the
- * spool and hand out lines. So no record or line reaches the caller before the whole file is
- * authenticated, in memory bounded by the format's limits (1 MiB lines, 1 MiB headers, 64
- * entries), whatever the export's size. Each record's JSON is parsed as it is released:
- * a line that is framed correctly but is not a valid token record makes {@link #nextRecord()} throw
- * at that line. Decrypted plaintext never touches disk; the reader's copy of the data key is zeroed once
- * the ciphers are initialized (the JDK's cipher objects keep their own key schedule until they are
- * garbage-collected).
+ * <p><b>Verify before release.</b> The first {@link #nextLine()}, {@link #nextLineBytes()} or
+ * {@link #nextRecord()} unwraps the data key and makes a first pass over the ciphertext that
+ * recomputes the AES-GCM tag (AES-CTR, then GCM encryption again, one JDK operation per 1 MiB
+ * chunk), recording a GCM tag per chunk. Only if the tag matches does a second pass read the
+ * ciphertext again, one chunk at a time, and release a chunk's lines after its tag has been
+ * recomputed and found equal to the first pass's. An archive opened from a {@link Path} is simply
+ * read twice; one opened from a stream (or whose data entry precedes the manifest) has its
+ * <em>ciphertext</em> spooled in between (memory, then an owner-only temporary file deleted on
+ * {@link #close()}). So no line reaches the caller before the whole content is authenticated,
+ * even if the file or spool changes between the passes, in memory bounded by the format's limits
+ * (1 MiB lines, 1 MiB headers, 64 entries, 16 bytes of chunk tags per MiB), whatever the size.
+ *
+ * <p><b>Checksum, count and framing.</b> {@link #verify()} also checks the SHA-256 checksum, the
+ * record count and the JSON Lines framing (strict UTF-8, non-empty lines ending in {@code \n}) in
+ * the first pass, before anything is released. Without it, the second pass checks them as it
+ * releases (the SHA-256 on a second core): a framing error is reported before any line of the
+ * chunk that holds it, and a checksum or count mismatch at the end, where {@code nextLine()}
+ * throws instead of returning {@code null}. Lines released before such a failure are authentic
+ * (the tag covers them); the mismatch means a changed manifest or a faulty writer. Treat records
+ * as unconfirmed until {@code null} is returned, or call {@link #verify()} first. A first
+ * {@link #nextRecord()} behaves like {@link #verify()}: typed reading is bound by JSON parsing, and
+ * checking everything up front is then as fast.
+ *
+ * <p>Each record's JSON is parsed as it is released: a line that is framed correctly but is not a
+ * valid token record makes {@link #nextRecord()} throw at that line. Decrypted plaintext never
+ * touches disk; the reader's copy of the data key is zeroed once the ciphers are initialized (the
+ * JDK's cipher objects keep their own key schedule until they are garbage-collected).
  *
  * <p><b>Unverified streaming</b> ({@link Options.Builder#unverifiedStreaming}) is an explicit
  * opt-in for callers that cannot afford the second pass: lines are released as they are decrypted
@@ -52,8 +66,9 @@ import javax.crypto.Cipher;
  * subtypes {@link UnsupportedVersionException}, {@link WrongKeyException} and
  * {@link AuthenticationFailedException}. Messages never contain a PAN or key bytes.
  *
- * <p>Not thread-safe: one thread reads one archive. For exports of 1 MiB or more the verifying pass
- * hashes and scans on a second, internal daemon thread, which ends before {@link #verify()} returns.
+ * <p>Not thread-safe: one thread reads one archive. For exports of 1 MiB or more, each pass uses a
+ * second, internal daemon thread (tag or checksum work), ended before the pass returns or by
+ * {@link #close()}.
  *
  * <pre>{@code
  * ExportReader.Options options = ExportReader.options().key(RecipientKey.of(privateKey, certificate)).build();
@@ -376,7 +391,7 @@ public final class ExportReader implements Closeable {
    * @throws IOException if reading fails
    */
   public String nextLine() throws IOException {
-    if (!advance()) {
+    if (!advance(false)) {
       return null;
     }
     return new String(lineArray, lineOff, lineLen, StandardCharsets.UTF_8);
@@ -398,7 +413,7 @@ public final class ExportReader implements Closeable {
    * @throws IOException if reading fails
    */
   public java.nio.ByteBuffer nextLineBytes() throws IOException {
-    if (!advance()) {
+    if (!advance(false)) {
       return null;
     }
     return java.nio.ByteBuffer.wrap(lineArray, lineOff, lineLen).slice().asReadOnlyBuffer();
@@ -413,7 +428,7 @@ public final class ExportReader implements Closeable {
    * @throws IOException if reading fails
    */
   public TokenRecord nextRecord() throws IOException {
-    if (!advance()) {
+    if (!advance(true)) {
       return null;
     }
     try {
@@ -429,12 +444,17 @@ public final class ExportReader implements Closeable {
     return linesReleased;
   }
 
-  private boolean advance() throws IOException {
+  /**
+   * @param records whether the caller parses records: that costs far more than the checks, so the
+   *     checksum, count and framing then run in pass 1 on two cores (as {@link #verify()}), leaving
+   *     the second core idle for the parsing's garbage collection instead of hashing beside it
+   */
+  private boolean advance(boolean records) throws IOException {
     if (state == State.OPEN) {
       if (options.unverifiedStreaming) {
         startStreaming();
       } else {
-        authenticate(false);
+        authenticate(records);
       }
     }
     if (state == State.DONE) {
@@ -956,17 +976,7 @@ public final class ExportReader implements Closeable {
         full.clear();
       }
       full.offer(end); // capacity leaves room for it
-      boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Workers.joinUninterruptibly(thread);
       for (byte[] b : all) {
         Arrays.fill(b, (byte) 0);
       }

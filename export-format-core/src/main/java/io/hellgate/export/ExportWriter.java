@@ -8,6 +8,7 @@ import io.hellgate.export.internal.Fingerprints;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.RsaOaep;
 import io.hellgate.export.internal.Spool;
+import io.hellgate.export.internal.Workers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -360,17 +361,7 @@ public final class ExportWriter implements Closeable {
      */
     void stop() {
       full.offer(end); // room: at most three buffers are ever queued
-      boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Workers.joinUninterruptibly(thread);
       for (byte[] b : buffers) {
         Arrays.fill(b, (byte) 0);
       }

@@ -162,7 +162,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       long end = System.nanoTime();
       row(path, "verified read", plainBytes, (end - t0) / 1e9, sslSha, javaSha);
-      row(path, "  of which pass 1 (tag)", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
+      row(path, "  of which pass 1", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
       if (read != records) {
         throw new IllegalStateException("wrote " + records + " records but read " + read);
       }
