@@ -18,8 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>Each chunk's own tag is a MAC over that chunk's ciphertext under the data key. A reader
  *       records them in its verifying pass and checks each again before releasing the chunk in its
  *       second pass, so the second pass need not trust its source (a re-read file or a spool).
- *   <li>The JDK's fused AES-GCM intrinsic stays in use (~0.2 ns/byte here); a GHASH of our own or
- *       SunJCE's GHASH over AAD would be 2–20 times slower.
+ *   <li>SunJCE's AES-GCM encryption stays in use (~0.2 ns/byte here, warm). The alternatives
+ *       measured slower on this machine: SunJCE's GHASH over AAD 0.45 ns/byte, its GCM
+ *       decryption 15 ns/byte (it buffers, and ran without the fast path).
  * </ul>
  *
  * <p>How (SP 800-38D notation; H = E_K(0^128), J0 = IV || 0^31 || 1, counter block i = inc32^i(J0)):
@@ -102,11 +103,6 @@ public final class ChunkedGcm {
     return new ChunkedGcm(key, iv, chunkBytes, recordTags);
   }
 
-  /** Bytes per chunk. */
-  public int chunkBytes() {
-    return chunkBytes;
-  }
-
   /**
    * Encrypts {@code len} bytes. Like a JDK cipher, it may hold back up to 15 bytes of ciphertext
    * until the next call or {@link #finish}, so {@code out} needs room for {@code len + 15} bytes.
@@ -172,13 +168,16 @@ public final class ChunkedGcm {
     return chunkIndex;
   }
 
-  /** Whether chunk {@code index}'s tag equals {@code other}'s, in constant time. Recording only. */
+  /**
+   * Whether chunk {@code index}'s tag equals {@code other}'s, in constant time. Both must record
+   * tags and have completed that chunk.
+   */
   public boolean sameChunkTag(long index, ChunkedGcm other) {
-    long[] a = other.chunkTags;
-    int i = Math.toIntExact(index * 2);
-    if (!recordTags || !other.recordTags || i + 1 >= chunkTags.length || i + 1 >= a.length) {
+    if (!recordTags || !other.recordTags || index < 0 || index >= chunkIndex || index >= other.chunkIndex) {
       throw new IllegalStateException("chunk " + index + " has no recorded tag");
     }
+    int i = Math.toIntExact(index * 2);
+    long[] a = other.chunkTags;
     return ((chunkTags[i] ^ a[i]) | (chunkTags[i + 1] ^ a[i + 1])) == 0;
   }
 

@@ -111,6 +111,20 @@ class ChunkedGcmTest {
     assertThat(a.tag()).isNotEqualTo(b.tag());
   }
 
+  /** Regression: the bound was the tag array's capacity, so unrecorded (zero) slots compared equal. */
+  @Test
+  void refusesToCompareAChunkEitherSideHasNotCompleted() throws Exception {
+    byte[] plain = new byte[3 * 64];
+    ChunkedGcm a = ChunkedGcm.withChunkBytes(new byte[32], new byte[12], 64, true);
+    ChunkedGcm b = ChunkedGcm.withChunkBytes(new byte[32], new byte[12], 64, true);
+    chunked(a, plain, new int[] {64});
+    b.update(plain, 0, 64, new byte[64 + 15], 0);
+    assertThat(a.sameChunkTag(0, b)).isTrue();
+    assertThatThrownBy(() -> a.sameChunkTag(1, b)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> a.sameChunkTag(3, a)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> a.sameChunkTag(-1, a)).isInstanceOf(IllegalStateException.class);
+  }
+
   @Test
   void refusesUseAfterFinish() throws Exception {
     ChunkedGcm gcm = ChunkedGcm.encryptor(new byte[32], new byte[12]);
