@@ -6,7 +6,7 @@ import io.hellgate.export.internal.ChunkedGcm;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.LineScanner;
 import io.hellgate.export.internal.Spool;
-import io.hellgate.export.internal.Workers;
+import io.hellgate.export.internal.Pipeline;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import javax.crypto.Cipher;
 
 /**
@@ -104,12 +102,12 @@ public final class ExportReader implements Closeable {
   private final Path sourcePath; // set when opened from a file: pass 2 re-reads it, no spool
 
   // Release machinery.
-  private InputStream cipherSource;
-  private Release release; // verified mode
+  private Release release; // verified mode: pass 2
   private Verification streaming; // unverified streaming mode
+  private InputStream cipherSource; // unverified streaming mode
   private boolean finishScanAtEnd;
-  private final byte[] cbuf = new byte[STREAM_READ];
-  private byte[] pbuf;
+  private byte[] cbuf; // unverified streaming mode
+  private byte[] pbuf; // the plaintext lines are released from
   private int ppos;
   private int plim;
   private byte[] carry = new byte[1024];
@@ -200,10 +198,10 @@ public final class ExportReader implements Closeable {
    * of the archive. Idempotent. Call it when a failure must come before the first record (as
    * {@code export-tool verify} does). Not available in unverified streaming mode.
    *
-   * <p>Without it, the first {@link #nextLine()}, {@link #nextLineBytes()} or {@link #nextRecord()}
-   * authenticates the ciphertext (the GCM tag, which covers every byte of every record) before
-   * releasing anything, and leaves the checksum, count and framing, which only restate what the
-   * tag already protects, to the release pass: a framing error is reported before any line of the
+   * <p>A first {@link #nextRecord()} does the same. Without it, the first {@link #nextLine()} or
+   * {@link #nextLineBytes()} authenticates the ciphertext (the GCM tag, which covers every byte of
+   * every record) before releasing anything, and leaves the checksum, count and framing, which only
+   * restate what the tag already protects, to the release pass: a framing error is reported before any line of the
    * 1 MiB chunk that holds it, and a checksum or count mismatch (a changed manifest) when the end
    * is reached, in place of {@code null}.
    *
@@ -250,6 +248,7 @@ public final class ExportReader implements Closeable {
       if (scanner.dataPending()) {
         v.run(scanner.dataStream(), reread ? null : spool, scanner.dataSize());
         scanner.finish();
+        spool.seal();
       } else {
         scanner.finish();
         spool.seal();
@@ -258,7 +257,6 @@ public final class ExportReader implements Closeable {
         }
       }
       v.check(manifest);
-      spool.seal();
       release =
           new Release(
               reread ? this::reopenData : spool::openInput,
@@ -323,6 +321,7 @@ public final class ExportReader implements Closeable {
         spool.seal();
         cipherSource = spool.openInput();
       }
+      cbuf = new byte[STREAM_READ];
       pbuf = new byte[STREAM_READ];
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
@@ -529,10 +528,11 @@ public final class ExportReader implements Closeable {
       return false;
     }
     try {
-      plim = streaming.process(cbuf, n, pbuf);
+      streaming.process(cbuf, n, pbuf);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("decryption failed", e);
     }
+    plim = n;
     ppos = 0;
     return true;
   }
@@ -596,7 +596,6 @@ public final class ExportReader implements Closeable {
     private final MessageDigest sha256;
     private final LineScanner lines;
     private final byte[] scratch = new byte[STREAM_READ + AesGcm.TAG_BYTES];
-    private long bytes;
 
     Verification(byte[] key, byte[] iv, int maxLineBytes, boolean content, boolean recordChunkTags)
         throws GeneralSecurityException {
@@ -607,30 +606,16 @@ public final class ExportReader implements Closeable {
     }
 
     /** Decrypts {@code n} (at most 128 KiB) bytes of {@code c} into {@code p} and feeds every check. */
-    int process(byte[] c, int n, byte[] p) throws GeneralSecurityException {
-      decrypt(c, n, p);
+    void process(byte[] c, int n, byte[] p) throws GeneralSecurityException {
+      AesGcm.ctr(keystream, c, 0, n, p, 0);
       tagger.update(p, 0, n, scratch, 0);
       digest(p, n);
-      return n;
-    }
-
-    private void decrypt(byte[] c, int n, byte[] p) throws GeneralSecurityException {
-      for (int off = 0; off < n; off += AesGcm.SLICE) {
-        int len = Math.min(AesGcm.SLICE, n - off);
-        if (keystream.update(c, off, len, p, off) != len) {
-          throw new IllegalStateException("CTR returned a short block");
-        }
-      }
-      bytes += n;
     }
 
     private void digest(byte[] p, int n) {
       if (sha256 != null) {
-        for (int off = 0; off < n; off += AesGcm.SLICE) {
-          int len = Math.min(AesGcm.SLICE, n - off);
-          sha256.update(p, off, len);
-          lines.scan(p, off, len);
-        }
+        AesGcm.digest(sha256, p, 0, n);
+        lines.scan(p, 0, n);
       }
     }
 
@@ -651,7 +636,7 @@ public final class ExportReader implements Closeable {
           Arrays.fill(p, (byte) 0);
         }
       }
-      if (bytes != expectedSize) {
+      if (tagger.bytes() != expectedSize) {
         throw new ExportFormatException(Reason.MALFORMED_ARCHIVE, "data entry is truncated");
       }
     }
@@ -686,7 +671,7 @@ public final class ExportReader implements Closeable {
           if (p == null) {
             break;
           }
-          decrypt(c, n, p);
+          AesGcm.ctr(keystream, c, 0, n, p, 0);
           if (content) {
             tagger.update(p, 0, n, scratch, 0);
           }
@@ -696,7 +681,7 @@ public final class ExportReader implements Closeable {
       } finally {
         pipeline.stop(!done);
       }
-      pipeline.checkFailure();
+      workerFailed(pipeline);
     }
 
     void check(ExportManifest manifest) throws ExportFormatException {
@@ -713,6 +698,13 @@ public final class ExportReader implements Closeable {
       if (sha256 != null) {
         checkContent(manifest, sha256, lines);
       }
+    }
+  }
+
+  /** Throws if the worker failed (a bug: its work throws nothing checked). */
+  private static void workerFailed(Pipeline pipeline) {
+    if (pipeline.failure() != null) {
+      throw new IllegalStateException("verification worker failed", pipeline.failure());
     }
   }
 
@@ -751,14 +743,8 @@ public final class ExportReader implements Closeable {
       this.lines = new LineScanner(maxLineBytes);
       this.hasher =
           bytes > ChunkedGcm.CHUNK_BYTES && Runtime.getRuntime().availableProcessors() > 1
-              ? new Pipeline(2, ChunkedGcm.CHUNK_BYTES, "export-reader-hash", (p, n) -> hash(sha256, p, n))
+              ? new Pipeline(2, ChunkedGcm.CHUNK_BYTES, "export-reader-hash", (p, n) -> AesGcm.digest(sha256, p, 0, n))
               : null;
-    }
-
-    static void hash(MessageDigest sha256, byte[] p, int n) {
-      for (int off = 0; off < n; off += AesGcm.SLICE) {
-        sha256.update(p, off, Math.min(AesGcm.SLICE, n - off));
-      }
     }
   }
 
@@ -820,16 +806,10 @@ public final class ExportReader implements Closeable {
       }
       byte[] p = ownBuffer != null ? ownBuffer : content.hasher.take();
       if (p == null) {
-        content.hasher.checkFailure();
-        throw new IllegalStateException("hashing stopped");
+        workerFailed(content.hasher);
       }
       try {
-        for (int off = 0; off < len; off += AesGcm.SLICE) {
-          int n = Math.min(AesGcm.SLICE, len - off);
-          if (keystream.update(cbuf, off, n, p, off) != n) {
-            throw new IllegalStateException("CTR returned a short block");
-          }
-        }
+        AesGcm.ctr(keystream, cbuf, 0, len, p, 0);
         tags.update(p, 0, len, cbuf, 0);
         if (done + len == total) {
           tags.finish(cbuf, 0);
@@ -849,7 +829,7 @@ public final class ExportReader implements Closeable {
               Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + content.lines.error());
         }
         if (content.hasher == null) {
-          ContentChecks.hash(content.sha256, p, len);
+          AesGcm.digest(content.sha256, p, 0, len);
         }
       }
       chunk++;
@@ -874,7 +854,7 @@ public final class ExportReader implements Closeable {
       if (content != null) {
         if (content.hasher != null) {
           content.hasher.stop(false);
-          content.hasher.checkFailure();
+          workerFailed(content.hasher);
         }
         checkContent(manifest, content.sha256, content.lines);
       }
@@ -886,105 +866,13 @@ public final class ExportReader implements Closeable {
       }
     }
 
-    /** Stops the hashing worker, if any, and wipes the buffers. */
+    /** Stops the hashing worker, if any, and wipes the plaintext buffers. */
     void stop() {
       if (content != null && content.hasher != null) {
         content.hasher.stop(true);
       }
       if (ownBuffer != null) {
         Arrays.fill(ownBuffer, (byte) 0);
-      }
-      Arrays.fill(cbuf, (byte) 0);
-    }
-  }
-
-  /**
-   * A daemon worker fed through a fixed set of buffers: {@link #take()} a free buffer, fill it,
-   * {@link #submit} it; the worker runs {@code work} on it and frees it. Memory is the buffers.
-   */
-  private static final class Pipeline {
-    interface Work {
-      void run(byte[] buffer, int length) throws Exception;
-    }
-
-    private final BlockingQueue<byte[]> free;
-    private final BlockingQueue<Object[]> full;
-    private final List<byte[]> all = new ArrayList<>();
-    private final Object[] end = new Object[0];
-    private final Thread thread;
-    private volatile Throwable failure;
-    private boolean stopped;
-
-    Pipeline(int buffers, int bufferBytes, String name, Work work) {
-      free = new ArrayBlockingQueue<>(buffers + 1);
-      full = new ArrayBlockingQueue<>(buffers + 1);
-      for (int i = 0; i < buffers; i++) {
-        byte[] b = new byte[bufferBytes];
-        all.add(b);
-        free.add(b);
-      }
-      thread =
-          new Thread(
-              () -> {
-                try {
-                  for (Object[] item; (item = full.take()) != end; ) {
-                    byte[] p = (byte[]) item[0];
-                    work.run(p, (Integer) item[1]);
-                    free.put(p);
-                  }
-                } catch (Throwable t) {
-                  failure = t;
-                  free.clear();
-                  free.offer(new byte[0]); // unblock take()
-                }
-              },
-              name);
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    /** A free buffer, or null if the worker failed. */
-    byte[] take() throws IOException {
-      try {
-        byte[] b = free.take();
-        return b.length == 0 ? null : b;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while verifying");
-      }
-    }
-
-    void submit(byte[] buffer, int length) throws IOException {
-      try {
-        full.put(new Object[] {buffer, length});
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while verifying");
-      }
-    }
-
-    /**
-     * Ends the worker and waits for it, uninterruptibly: what it shares must not be read while it
-     * may still use it. With {@code abandon}, drops work not yet started. Wipes the buffers.
-     */
-    void stop(boolean abandon) {
-      if (stopped) {
-        return;
-      }
-      stopped = true;
-      if (abandon) {
-        full.clear();
-      }
-      full.offer(end); // capacity leaves room for it
-      Workers.joinUninterruptibly(thread);
-      for (byte[] b : all) {
-        Arrays.fill(b, (byte) 0);
-      }
-    }
-
-    void checkFailure() {
-      if (failure != null) {
-        throw new IllegalStateException("verification worker failed", failure);
       }
     }
   }

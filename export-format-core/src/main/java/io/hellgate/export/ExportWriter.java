@@ -8,7 +8,7 @@ import io.hellgate.export.internal.Fingerprints;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.RsaOaep;
 import io.hellgate.export.internal.Spool;
-import io.hellgate.export.internal.Workers;
+import io.hellgate.export.internal.Pipeline;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -264,7 +264,7 @@ public final class ExportWriter implements Closeable {
   /** Hashes the chunk, then hands it to the encryptor thread (or, for a last chunk alone, encrypts it here). */
   private void flushChunk(boolean last) throws IOException {
     if (encryptor == null && last) {
-      hash(plain, fill);
+      AesGcm.digest(sha256, plain, 0, fill);
       byte[] out = new byte[fill + AesGcm.TAG_BYTES];
       int n = 0;
       try {
@@ -284,68 +284,31 @@ public final class ExportWriter implements Closeable {
     fill = 0;
   }
 
-  private void hash(byte[] p, int n) {
-    for (int off = 0; off < n; off += AesGcm.SLICE) {
-      sha256.update(p, off, Math.min(AesGcm.SLICE, n - off));
-    }
-  }
-
   /**
    * Hashes, encrypts and spools full chunks on a second thread while the caller keeps filling
-   * the next one. Three plaintext buffers circulate; spooling errors surface on the caller's next
-   * call. Started at the first full chunk, so small exports stay on one thread.
+   * the next one. Three plaintext buffers circulate (the caller's first one and two of the
+   * pipeline's); spooling errors surface on the caller's next call. Started at the first full
+   * chunk, so small exports stay on one thread.
    */
   private final class Encryptor {
-    private final java.util.concurrent.BlockingQueue<byte[]> free = new java.util.concurrent.ArrayBlockingQueue<>(3);
-    private final java.util.concurrent.BlockingQueue<Object[]> full = new java.util.concurrent.ArrayBlockingQueue<>(4);
     private final byte[] cipherOut = new byte[CHUNK + AesGcm.TAG_BYTES];
-    private final java.util.List<byte[]> buffers = new java.util.ArrayList<>();
-    private final Object[] end = new Object[0];
-    private final Thread thread;
-    private volatile Throwable failure;
-
-    Encryptor() {
-      buffers.add(plain);
-      for (int i = 0; i < 2; i++) {
-        byte[] b = new byte[CHUNK];
-        buffers.add(b);
-        free.add(b);
-      }
-      thread = new Thread(this::loop, "export-writer-encrypt");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void loop() {
-      try {
-        for (Object[] item; (item = full.take()) != end; ) {
-          byte[] p = (byte[]) item[0];
-          int n = (Integer) item[1];
-          if (failure == null) {
-            hash(p, n);
-            int out = gcm.update(p, 0, n, cipherOut, 0);
-            spool.write(cipherOut, 0, out);
-          }
-          free.put(p);
-        }
-      } catch (Throwable t) {
-        failure = t;
-        free.offer(new byte[0]);
-      }
-    }
+    private final Pipeline pipeline =
+        new Pipeline(2, CHUNK, "export-writer-encrypt", (p, n) -> {
+          AesGcm.digest(sha256, p, 0, n);
+          spool.write(cipherOut, 0, gcm.update(p, 0, n, cipherOut, 0));
+        });
 
     /** Hands over a full buffer; returns an empty one to fill next. */
     byte[] submit(byte[] buffer, int length) throws IOException {
       checkFailure();
+      pipeline.submit(buffer, length);
       try {
-        full.put(new Object[] {buffer, length});
-        byte[] next = free.take();
+        byte[] next = pipeline.take();
         checkFailure();
         return next;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      } catch (java.io.InterruptedIOException e) {
         failed = true;
-        throw new java.io.InterruptedIOException("interrupted while encrypting");
+        throw e;
       }
     }
 
@@ -355,20 +318,13 @@ public final class ExportWriter implements Closeable {
       checkFailure();
     }
 
-    /**
-     * Ends the worker and waits for it, uninterruptibly: nothing it shares (cipher, spool,
-     * buffers) may be touched while it runs. An interrupt is re-asserted afterwards.
-     */
+    /** Ends the worker and waits for it, uninterruptibly; wipes the buffers. */
     void stop() {
-      full.offer(end); // room: at most three buffers are ever queued
-      Workers.joinUninterruptibly(thread);
-      for (byte[] b : buffers) {
-        Arrays.fill(b, (byte) 0);
-      }
+      pipeline.stop(false);
     }
 
     private void checkFailure() throws IOException {
-      Throwable t = failure;
+      Throwable t = pipeline.failure();
       if (t != null) {
         failed = true;
         if (t instanceof IOException) {

@@ -1,8 +1,8 @@
 package io.hellgate.export.internal;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -14,8 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <ul>
  *   <li>{@link #keystream}: GCM's CTR stage, counter block {@code IV || 00000002}
  *       (inc32(J0)); xoring it with ciphertext yields plaintext.
- *   <li>{@link #tagComputer}: a GCM <em>encryption</em> under the same key and IV. Fed the
- *       plaintext, it reproduces the ciphertext and, at {@code doFinal}, the tag over it.
+ *   <li>{@link ChunkedGcm}: a GCM <em>encryption</em> under the same key and IV. Fed the
+ *       plaintext, it reproduces the ciphertext and, at the end, the tag over it.
  * </ul>
  */
 public final class AesGcm {
@@ -38,11 +38,24 @@ public final class AesGcm {
 
   private AesGcm() {}
 
-  /** A GCM encryption cipher (the writer's, or a reader's tag computer). */
-  public static Cipher encryptor(byte[] key, byte[] iv) throws GeneralSecurityException {
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
-    return c;
+  /**
+   * Runs {@code len} bytes through {@code ctr} (a {@link #keystream}) in {@link #SLICE}-sized calls;
+   * CTR returns as many bytes as it is given.
+   */
+  public static void ctr(Cipher ctr, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+    for (int done = 0; done < len; done += SLICE) {
+      int n = Math.min(SLICE, len - done);
+      if (ctr.update(in, off + done, n, out, outOff + done) != n) {
+        throw new IllegalStateException("AES-CTR returned a short block");
+      }
+    }
+  }
+
+  /** Feeds {@code len} bytes to {@code digest} in {@link #SLICE}-sized calls. */
+  public static void digest(MessageDigest digest, byte[] in, int off, int len) {
+    for (int done = 0; done < len; done += SLICE) {
+      digest.update(in, off + done, Math.min(SLICE, len - done));
+    }
   }
 
   /** GCM's keystream as an {@code AES/CTR} cipher: update() turns ciphertext into plaintext. */
