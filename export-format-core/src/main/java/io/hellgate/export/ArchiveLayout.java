@@ -1,6 +1,5 @@
 package io.hellgate.export;
 
-import io.hellgate.export.internal.Spool;
 import io.hellgate.export.internal.StoredGzipOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,31 +20,49 @@ final class ArchiveLayout {
   /** The largest size a plain octal ustar size field holds: 8 GiB − 1. */
   private static final long MAX_OCTAL_SIZE = 077777777777L;
 
-  static void write(OutputStream out, ExportManifest manifest, Spool ciphertext) throws IOException {
-    byte[] manifestJson = manifest.toJson();
-    long mtime = manifest.createdAt().getEpochSecond();
+  static void write(OutputStream out, ExportManifest manifest, long size, InputStream ciphertext) throws IOException {
     StoredGzipOutputStream gzip = new StoredGzipOutputStream(out);
-    gzip.write(header(ExportWriter.MANIFEST_ENTRY, manifestJson.length, mtime));
-    gzip.write(manifestJson);
-    gzip.write(new byte[padding(manifestJson.length)]);
-    long size = ciphertext.size();
-    gzip.write(header(ExportWriter.DATA_ENTRY, size, mtime));
+    gzip.write(prefix(manifest, size));
     // Straight from the spool into stored deflate blocks: no tar record layer in between.
     byte[] buf = new byte[1 << 20];
     long copied = 0;
-    try (InputStream in = ciphertext.openInput()) {
-      for (int n; (n = in.read(buf)) > 0; ) {
+    try {
+      for (int n; copied < size && (n = ciphertext.read(buf, 0, (int) Math.min(buf.length, size - copied))) > 0; ) {
         gzip.write(buf, 0, n);
         copied += n;
       }
     } finally {
       java.util.Arrays.fill(buf, (byte) 0);
     }
-    if (copied != size) {
-      throw new IOException("spool changed size while it was copied");
+    if (copied != size || ciphertext.read() != -1) {
+      throw new IOException("spooled ciphertext changed size while it was copied");
     }
-    gzip.write(new byte[padding(size) + 2 * RECORD]); // data padding, then end-of-archive
+    gzip.write(tail(size));
     gzip.close(); // finishes the gzip member; leaves `out` open
+  }
+
+  /**
+   * The tar stream before the ciphertext: the header of {@code manifest.json}, the manifest, its
+   * padding, and the header of the data entry of {@code size} bytes.
+   */
+  static byte[] prefix(ExportManifest manifest, long size) throws IOException {
+    byte[] manifestJson = manifest.toJson();
+    long mtime = manifest.createdAt().getEpochSecond();
+    byte[] prefix = new byte[prefixLength(manifestJson.length)];
+    System.arraycopy(header(ExportWriter.MANIFEST_ENTRY, manifestJson.length, mtime), 0, prefix, 0, RECORD);
+    System.arraycopy(manifestJson, 0, prefix, RECORD, manifestJson.length);
+    System.arraycopy(header(ExportWriter.DATA_ENTRY, size, mtime), 0, prefix, prefix.length - RECORD, RECORD);
+    return prefix;
+  }
+
+  /** Length of {@link #prefix} for a manifest of {@code manifestLength} bytes. */
+  static int prefixLength(int manifestLength) {
+    return RECORD + manifestLength + padding(manifestLength) + RECORD;
+  }
+
+  /** The tar stream after a data entry of {@code size} bytes: its padding, then end-of-archive. */
+  static byte[] tail(long size) {
+    return new byte[padding(size) + 2 * RECORD];
   }
 
   private static int padding(long size) {

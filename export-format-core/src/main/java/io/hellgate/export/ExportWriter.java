@@ -6,8 +6,10 @@ import io.hellgate.export.internal.AesGcm;
 import io.hellgate.export.internal.ChunkedGcm;
 import io.hellgate.export.internal.Fingerprints;
 import io.hellgate.export.internal.Hex;
+import io.hellgate.export.internal.LineCheck;
 import io.hellgate.export.internal.RsaOaep;
 import io.hellgate.export.internal.Spool;
+import io.hellgate.export.internal.StoredBlocks;
 import io.hellgate.export.internal.Pipeline;
 import java.io.Closeable;
 import java.io.IOException;
@@ -33,10 +35,14 @@ import java.util.UUID;
  * wrapped with RSA-OAEP-256 to the recipient's certificate.
  *
  * <p><b>Guarantees.</b> Memory stays constant whatever the export size: plaintext is hashed and
- * encrypted as it arrives and only <em>ciphertext</em> is spooled (in memory up to
- * {@link Options.Builder#memorySpoolBytes}, then in an owner-only temporary file deleted on
- * {@link #close()}), because the manifest, which must come first in the archive, holds the tag,
- * checksum and count that are known only at the end. Plaintext never touches disk. Nothing is
+ * encrypted as it arrives and only <em>ciphertext</em> is stored until {@link #finish()}, because
+ * the manifest, which must come first in the archive, holds the tag, checksum and count that are
+ * known only at the end. For a {@link Path} target the ciphertext goes straight into an owner-only
+ * temporary file beside the target ({@code .NAME.*.partial}), behind space reserved for the
+ * manifest, and {@code finish()} fills that space in; for an {@code OutputStream} target it is
+ * spooled (in memory up to {@link Options.Builder#memorySpoolBytes}, then in an owner-only
+ * temporary file) and copied out by {@code finish()}. Either temporary file is deleted on
+ * {@link #close()}. Both targets receive identical bytes. Plaintext never touches disk. Nothing is
  * written to the target until {@link #finish()}; a {@link Path} target appears, atomically, only
  * when complete. The writer's copy of the data key is zeroed after use (the JDK's cipher objects
  * keep their own key schedule until they are garbage-collected; no API clears it). Every record is validated (see {@link Card} and
@@ -51,8 +57,10 @@ import java.util.UUID;
  * never produces a truncated export. After any failure the writer is unusable.
  *
  * <p>Not thread-safe: one thread writes one export. Exports larger than one 128 KiB chunk are
- * hashed, encrypted and spooled on a second, internal daemon thread while the caller fills the next
- * chunk; it ends with {@link #finish()} or {@link #close()}.
+ * encrypted and stored on a second, internal daemon thread while the caller fills the next chunk
+ * (SHA-256 runs on that thread too, or on the caller's when lines arrive
+ * {@linkplain Options.Builder#unvalidatedLines unvalidated}); it ends with {@link #finish()} or
+ * {@link #close()}.
  *
  * <pre>{@code
  * ExportWriter.Options options = ExportWriter.options()
@@ -78,8 +86,14 @@ public final class ExportWriter implements Closeable {
   private static final int CHUNK = 128 * 1024;
 
   private final Options options;
-  private final Target target;
+  /** The stream an {@code OutputStream} target gets at the end; null for a {@code Path} target. */
+  private final OutputStream stream;
+  /** Ciphertext for an {@code OutputStream} target, until {@link #finish()}; null for a {@code Path}. */
   private final Spool spool;
+  /** A {@code Path} target, written as the ciphertext arrives; null for an {@code OutputStream}. */
+  private final InPlaceArchive inPlace;
+  /** Where ciphertext goes: {@link #spool} or {@link #inPlace}. */
+  private final StoredBlocks.Sink sink;
   private final MessageDigest sha256;
   private final ChunkedGcm gcm;
   private final byte[] dataKey;
@@ -87,6 +101,13 @@ public final class ExportWriter implements Closeable {
   private byte[] plain = new byte[CHUNK];
   private Encryptor encryptor;
   private final ByteArrayBuilder lineBuffer = new ByteArrayBuilder(512);
+  private byte[] scratch = new byte[512];
+  /**
+   * Where SHA-256 runs when a worker encrypts: on the caller when lines arrive unvalidated (the
+   * caller then only copies bytes and would wait for the worker), else on the worker (the caller
+   * parses or encodes records, the slower side). Measured in docs/performance.md.
+   */
+  private final boolean hashOnCaller;
   private int fill;
   private long plaintextLimit = AesGcm.MAX_PLAINTEXT_BYTES;
   private long plaintextBytes;
@@ -95,9 +116,10 @@ public final class ExportWriter implements Closeable {
   private boolean failed;
   private boolean closed;
 
-  private ExportWriter(Options options, Target target) throws IOException {
+  private ExportWriter(Options options, OutputStream stream, Path path) throws IOException {
     this.options = options;
-    this.target = target;
+    this.stream = stream;
+    this.hashOnCaller = options.unvalidatedLines;
     this.dataKey = new byte[AesGcm.KEY_BYTES];
     this.iv = new byte[AesGcm.IV_BYTES];
     options.random.nextBytes(dataKey);
@@ -109,7 +131,54 @@ public final class ExportWriter implements Closeable {
       Arrays.fill(dataKey, (byte) 0);
       throw new IllegalStateException("this JDK lacks AES-GCM or SHA-256", e);
     }
-    this.spool = new Spool(options.spoolDirectory, options.memorySpoolBytes);
+    if (path != null) {
+      this.spool = null;
+      try {
+        this.inPlace = new InPlaceArchive(path, templateManifest().toJson().length);
+      } catch (IOException | RuntimeException e) {
+        Arrays.fill(dataKey, (byte) 0);
+        throw e;
+      }
+      this.sink = inPlace::write;
+    } else {
+      this.inPlace = null;
+      this.spool = new Spool(options.spoolDirectory, options.memorySpoolBytes);
+      this.sink = spool::write;
+    }
+  }
+
+  /**
+   * A manifest as long as the final one can be: every field but the count and the values known only
+   * at the end has its final length, the count has the most digits any count can have.
+   */
+  private ExportManifest templateManifest() {
+    int modulusBytes = (((java.security.interfaces.RSAKey) options.recipient.certificate().getPublicKey()).getModulus().bitLength() + 7) / 8;
+    return manifest(
+        options.clock.instant().truncatedTo(ChronoUnit.SECONDS),
+        options.exportId != null ? options.exportId : new UUID(0, 0),
+        new byte[modulusBytes],
+        new byte[AesGcm.TAG_BYTES],
+        InPlaceArchive.WIDEST_RECORD_COUNT,
+        new byte[32]);
+  }
+
+  private ExportManifest manifest(Instant created, UUID exportId, byte[] wrapped, byte[] tag, long count, byte[] digest) {
+    var cert = options.recipient.certificate();
+    return new ExportManifest(
+        ExportManifest.CURRENT_VERSION,
+        exportId,
+        created,
+        DateTimeFormatter.ISO_INSTANT.format(created),
+        options.guardianInstance,
+        Fingerprints.distinguishedName(cert.getSubjectX500Principal()),
+        Fingerprints.distinguishedName(cert.getIssuerX500Principal()),
+        Fingerprints.serial(cert.getSerialNumber()),
+        options.recipient.fingerprint(),
+        wrapped,
+        iv,
+        tag,
+        count,
+        "sha256:" + Hex.encode(digest));
   }
 
   /** A builder for writer options. */
@@ -128,17 +197,18 @@ public final class ExportWriter implements Closeable {
   public static ExportWriter open(OutputStream out, Options options) throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(options, "options");
-    return new ExportWriter(options, new Target(out, null));
+    return new ExportWriter(options, out, null);
   }
 
   /**
-   * Starts an export that {@link #finish()} writes to {@code path}: first to a temporary file in the
-   * same directory, synced, then atomically renamed. An existing file is replaced.
+   * Starts an export that {@link #finish()} writes to {@code path}: into a temporary file in the
+   * same directory as the ciphertext arrives, completed, synced, then atomically renamed. An
+   * existing file is replaced.
    *
    * @param path the archive to create
    * @param options the options
    * @return the writer
-   * @throws IOException if the spool cannot be prepared
+   * @throws IOException if the temporary file beside {@code path} cannot be created
    */
   public static ExportWriter open(Path path, Options options) throws IOException {
     Objects.requireNonNull(path, "path");
@@ -147,7 +217,7 @@ public final class ExportWriter implements Closeable {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new IOException("directory of " + path + " does not exist");
     }
-    return new ExportWriter(options, new Target(null, path));
+    return new ExportWriter(options, null, path);
   }
 
   /**
@@ -183,28 +253,11 @@ public final class ExportWriter implements Closeable {
   public void writeLine(String jsonLine) throws IOException {
     Objects.requireNonNull(jsonLine, "jsonLine");
     checkOpen();
-    for (int i = 0, n = jsonLine.length(); i < n; i++) {
-      char c = jsonLine.charAt(i);
-      if (c == '\n' || c == '\r') {
-        throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": contains a line break");
-      }
-      if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(jsonLine.charAt(i + 1))) {
-          i++;
-        } else {
-          throw new ExportFormatException(
-              Reason.MALFORMED_RECORD, "line " + (records + 1) + ": contains an unpaired surrogate (not encodable as UTF-8)");
-        }
-      }
-    }
-    if (jsonLine.isEmpty()) {
-      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": is empty");
-    }
-    if (jsonLine.charAt(0) == '\uFEFF' || jsonLine.indexOf('\u0000') >= 0) {
-      throw new ExportFormatException(
-          Reason.MALFORMED_RECORD, "line " + (records + 1) + ": contains a byte order mark or a NUL character");
-    }
     byte[] bytes = jsonLine.getBytes(StandardCharsets.UTF_8);
+    String problem = LineCheck.encoded(bytes, bytes.length, jsonLine);
+    if (problem != null) {
+      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
+    }
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
@@ -217,6 +270,60 @@ public final class ExportWriter implements Closeable {
       }
     }
     append(bytes, 0, bytes.length, null);
+  }
+
+  /**
+   * Appends a JSON Lines record given as UTF-8 bytes: {@link #writeLine(String)} for callers that
+   * hold bytes already (a database column, another export's {@link ExportReader#nextLineBytes()}),
+   * without decoding or encoding. Takes the buffer's remaining bytes, byte for byte, and leaves its
+   * position unchanged. The same checks as {@code writeLine}, plus strict UTF-8 (no overlongs,
+   * surrogates or code points above U+10FFFF).
+   *
+   * <pre>{@code
+   * for (ByteBuffer line; (line = reader.nextLineBytes()) != null; ) {
+   *   writer.writeLineBytes(line); // re-encrypt an export to another recipient
+   * }
+   * }</pre>
+   *
+   * @param utf8 one JSON object as UTF-8, without a trailing newline
+   * @throws ExportFormatException as for {@link #writeLine(String)}
+   * @throws IOException if writing the ciphertext fails
+   * @throws IllegalStateException after {@link #finish()}, {@link #close()} or a failure
+   */
+  public void writeLineBytes(java.nio.ByteBuffer utf8) throws IOException {
+    Objects.requireNonNull(utf8, "utf8");
+    checkOpen();
+    int len = utf8.remaining();
+    if (len > MAX_LINE_BYTES) {
+      throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
+    }
+    byte[] b;
+    int off;
+    if (utf8.hasArray()) {
+      b = utf8.array();
+      off = utf8.arrayOffset() + utf8.position();
+    } else {
+      // Read-only or direct: one copy into a scratch buffer that close() zeroes.
+      if (scratch.length < len) {
+        Arrays.fill(scratch, (byte) 0);
+        scratch = new byte[Math.max(len, scratch.length * 2)];
+      }
+      utf8.duplicate().get(scratch, 0, len);
+      b = scratch;
+      off = 0;
+    }
+    String problem = LineCheck.utf8(b, off, len);
+    if (problem != null) {
+      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
+    }
+    if (!options.unvalidatedLines) {
+      try {
+        RecordCodec.parse(b, off, len);
+      } catch (RecordCodec.InvalidRecord e) {
+        throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + e.getMessage());
+      }
+    }
+    append(b, off, len, null);
   }
 
   private void append(byte[] b, int off, int len, ByteArrayBuilder reused) throws IOException {
@@ -273,12 +380,15 @@ public final class ExportWriter implements Closeable {
         failed = true;
         throw new IllegalStateException("encryption failed", e);
       }
-      spool.write(out, 0, n);
+      sink.write(out, 0, n);
       fill = 0;
       return;
     }
     if (encryptor == null) {
       encryptor = new Encryptor();
+    }
+    if (hashOnCaller) {
+      AesGcm.digest(sha256, plain, 0, fill);
     }
     plain = encryptor.submit(plain, fill);
     fill = 0;
@@ -294,8 +404,10 @@ public final class ExportWriter implements Closeable {
     private final byte[] cipherOut = new byte[CHUNK + AesGcm.TAG_BYTES];
     private final Pipeline pipeline =
         new Pipeline(2, CHUNK, "export-writer-encrypt", (p, n) -> {
-          AesGcm.digest(sha256, p, 0, n);
-          spool.write(cipherOut, 0, gcm.update(p, 0, n, cipherOut, 0));
+          if (!hashOnCaller) {
+            AesGcm.digest(sha256, p, 0, n);
+          }
+          sink.write(cipherOut, 0, gcm.update(p, 0, n, cipherOut, 0));
         });
 
     /** Hands over a full buffer; returns an empty one to fill next. */
@@ -336,6 +448,11 @@ public final class ExportWriter implements Closeable {
   }
 
   /** Lowers the GCM limit, so tests can reach it without writing 64 GiB. */
+  /** Whether a {@code Path} target had to be copied because its reservation did not fit; for tests. */
+  boolean copiedForTesting() {
+    return inPlace != null && inPlace.copied();
+  }
+
   ExportWriter plaintextLimitForTesting(long limit) {
     this.plaintextLimit = limit;
     return this;
@@ -364,30 +481,28 @@ public final class ExportWriter implements Closeable {
         encryptor.drain();
       }
       byte[] tail = new byte[AesGcm.TAG_BYTES];
-      spool.write(tail, 0, gcm.finish(tail, 0));
+      sink.write(tail, 0, gcm.finish(tail, 0));
       byte[] tag = gcm.tag();
       byte[] wrapped = RsaOaep.wrap(options.recipient.certificate().getPublicKey(), dataKey, options.random);
       Arrays.fill(dataKey, (byte) 0);
-      spool.seal();
       Instant created = options.clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      var cert = options.recipient.certificate();
       ExportManifest manifest =
-          new ExportManifest(
-              ExportManifest.CURRENT_VERSION,
-              options.exportId != null ? options.exportId : randomUuid(options.random),
+          manifest(
               created,
-              DateTimeFormatter.ISO_INSTANT.format(created),
-              options.guardianInstance,
-              Fingerprints.distinguishedName(cert.getSubjectX500Principal()),
-              Fingerprints.distinguishedName(cert.getIssuerX500Principal()),
-              Fingerprints.serial(cert.getSerialNumber()),
-              options.recipient.fingerprint(),
+              options.exportId != null ? options.exportId : randomUuid(options.random),
               wrapped,
-              iv,
               tag,
               records,
-              "sha256:" + Hex.encode(sha256.digest()));
-      target.write(manifest, spool);
+              sha256.digest());
+      if (inPlace != null) {
+        inPlace.finish(manifest);
+      } else {
+        spool.seal();
+        try (java.io.InputStream ciphertext = spool.openInput()) {
+          ArchiveLayout.write(stream, manifest, spool.size(), ciphertext);
+        }
+        stream.flush();
+      }
       finished = true;
       return manifest;
     } catch (GeneralSecurityException e) {
@@ -401,7 +516,15 @@ public final class ExportWriter implements Closeable {
         encryptor.stop();
       }
       Arrays.fill(dataKey, (byte) 0);
+      closeStorage();
+    }
+  }
+
+  private void closeStorage() throws IOException {
+    if (spool != null) {
       spool.close();
+    } else {
+      inPlace.close();
     }
   }
 
@@ -450,53 +573,11 @@ public final class ExportWriter implements Closeable {
     Arrays.fill(dataKey, (byte) 0);
     Arrays.fill(plain, (byte) 0);
     Arrays.fill(lineBuffer.getCurrentSegment(), (byte) 0);
-    spool.close();
+    Arrays.fill(scratch, (byte) 0);
+    closeStorage();
   }
 
   /** Where {@link #finish()} writes. */
-  private static final class Target {
-    private final OutputStream stream;
-    private final Path path;
-
-    Target(OutputStream stream, Path path) {
-      this.stream = stream;
-      this.path = path;
-    }
-
-    void write(ExportManifest manifest, Spool spool) throws IOException {
-      if (stream != null) {
-        ArchiveLayout.write(stream, manifest, spool);
-        stream.flush();
-        return;
-      }
-      Path dir = path.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".partial");
-      try {
-        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-            OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
-          ArchiveLayout.write(out, manifest, spool);
-          out.flush();
-          channel.force(true);
-        }
-        try {
-          Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-          Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
-  }
-
-  /**
-   * Writer options; build once, reuse for many exports. Immutable and thread-safe (the
-   * {@link SecureRandom} is shared, which the JDK's implementations allow).
-   *
-   * <pre>{@code
-   * ExportWriter.Options o = ExportWriter.options().recipient(r).guardianInstance("c1.on-hellgate.cloud").build();
-   * }</pre>
-   */
   public static final class Options {
     private final Recipient recipient;
     private final String guardianInstance;
@@ -571,7 +652,10 @@ public final class ExportWriter implements Closeable {
         return this;
       }
 
-      /** Where ciphertext may be spooled; by default {@code java.io.tmpdir}. */
+      /**
+       * Where ciphertext may be spooled for an {@code OutputStream} target; by default
+       * {@code java.io.tmpdir}. A {@code Path} target keeps its ciphertext beside the target instead.
+       */
       public Builder spoolDirectory(Path spoolDirectory) {
         this.spoolDirectory = spoolDirectory;
         return this;

@@ -261,4 +261,49 @@ class ExportWriterTest {
     assertThat(r.toString()).doesNotContain(pan).doesNotContain(pan.substring(0, 12)).contains(r.card().last4());
     assertThat(r.card().toString()).doesNotContain(pan.substring(0, 12)).doesNotContain("John");
   }
+
+  @Test
+  void writeLineBytesKeepsBytesExactlyFromHeapReadOnlyAndDirectBuffers() throws Exception {
+    byte[] line = LINE.replace("\"id\":\"a\"", "\"id\":\"é€\uD83D\uDE00\"").getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer heap = java.nio.ByteBuffer.allocate(line.length + 4).put(new byte[2]).put(line);
+    heap.flip().position(2);
+    java.nio.ByteBuffer readOnly = java.nio.ByteBuffer.wrap(line).asReadOnlyBuffer();
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(line.length).put(line).flip();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(out, Fixtures.writerOptions())) {
+      for (java.nio.ByteBuffer b : List.of(heap, readOnly, direct)) {
+        int position = b.position();
+        w.writeLineBytes(b);
+        assertThat(b.position()).isEqualTo(position);
+      }
+      w.finish();
+    }
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
+      for (int i = 0; i < 3; i++) {
+        java.nio.ByteBuffer got = r.nextLineBytes();
+        byte[] copy = new byte[got.remaining()];
+        got.get(copy);
+        assertThat(copy).isEqualTo(line);
+      }
+      assertThat(r.nextLineBytes()).isNull();
+    }
+  }
+
+  @Test
+  void writeLineBytesRejectsInvalidUtf8AndBreaksWithoutRevealingThePan() throws Exception {
+    byte[] valid = LINE.getBytes(StandardCharsets.UTF_8);
+    byte[] overlong = valid.clone();
+    overlong[8] = (byte) 0xc1; // inside the id: "a" becomes an overlong lead byte
+    byte[] cr = (LINE + "\r").getBytes(StandardCharsets.UTF_8);
+    byte[] nl = (PAN + "\n" + LINE).getBytes(StandardCharsets.UTF_8);
+    try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
+      for (byte[] bad : List.of(overlong, cr, nl, new byte[0])) {
+        assertThatThrownBy(() -> w.writeLineBytes(java.nio.ByteBuffer.wrap(bad)))
+            .isInstanceOf(ExportFormatException.class)
+            .satisfies(e -> assertThat(e.getMessage()).startsWith("line 1: ").doesNotContain("41111111"));
+      }
+      w.writeLineBytes(java.nio.ByteBuffer.wrap(valid));
+      assertThat(w.recordCount()).isEqualTo(1);
+    }
+  }
 }

@@ -50,9 +50,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-openssl", description = "Skip the openssl speed reference.")
   boolean noOpenssl;
 
-  @Option(names = "--paths", split = ",", defaultValue = "raw,raw-unvalidated,raw-string,typed",
+  @Option(names = "--paths", split = ",", defaultValue = "raw,raw-unvalidated,raw-bytes,raw-string,typed",
       description = "Which paths to run: raw (validated writeLine, nextLineBytes), raw-unvalidated (unvalidatedLines, "
-          + "nextLineBytes), raw-string (validated writeLine, nextLine as String), typed (default ${DEFAULT-VALUE}).")
+          + "writeLine, nextLineBytes), raw-bytes (unvalidatedLines, writeLineBytes, nextLineBytes), raw-string "
+          + "(validated writeLine, nextLine as String), typed (default ${DEFAULT-VALUE}).")
   List<String> paths;
 
   @Option(names = "--components", description = "Also print the per-byte CPU cost of each pipeline stage (one thread).")
@@ -102,22 +103,29 @@ final class BenchCommand implements Callable<Integer> {
         linePool.add(l);
       }
     }
+    List<java.nio.ByteBuffer> bytePool = new ArrayList<>();
+    for (String l : linePool) {
+      bytePool.add(java.nio.ByteBuffer.wrap(l.getBytes(StandardCharsets.UTF_8)));
+    }
     out.println();
     out.println("| path | phase | MB/s | x openssl sha256 | x JDK sha256 | peak heap MiB | seconds |");
     out.println("|---|---|---|---|---|---|---|");
     for (String path : paths) {
       boolean typed = path.equals("typed");
+      boolean bytesIn = path.equals("raw-bytes");
       Path archive = work.resolve(path + ".tgz");
       resetPeaks();
       long t0 = System.nanoTime();
       long approxBytes = 0;
       long records;
       long finishAt;
-      try (ExportWriter w = ExportWriter.open(archive, options(cert, work, path.equals("raw-unvalidated")))) {
+      try (ExportWriter w = ExportWriter.open(archive, options(cert, work, path.equals("raw-unvalidated") || bytesIn))) {
         for (long i = 0; approxBytes < bytes; i++) {
           int k = (int) (i & 4095);
           if (typed) {
             w.write(pool.get(k));
+          } else if (bytesIn) {
+            w.writeLineBytes(bytePool.get(k));
           } else {
             w.writeLine(linePool.get(k));
           }

@@ -3,7 +3,6 @@ package io.hellgate.export.internal;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.zip.CRC32;
 
 /**
  * A gzip (RFC 1952) member whose deflate stream (RFC 1951) holds only stored blocks: the archive's
@@ -14,19 +13,16 @@ import java.util.zip.CRC32;
  * close the underlying stream.
  */
 public final class StoredGzipOutputStream extends FilterOutputStream {
-  private static final int MAX_BLOCK = 65535;
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
-  private final CRC32 crc = new CRC32();
-  private final byte[] block = new byte[5 + MAX_BLOCK];
-  private int fill;
-  private long total;
+  private final StoredBlocks blocks;
   private boolean finished;
 
   /** Writes the gzip header to {@code out}. */
   public StoredGzipOutputStream(OutputStream out) throws IOException {
     super(out);
-    out.write(HEADER);
+    out.write(header());
+    this.blocks = new StoredBlocks(out::write, 0);
   }
 
   @Override
@@ -39,28 +35,7 @@ public final class StoredGzipOutputStream extends FilterOutputStream {
     if (finished) {
       throw new IOException("gzip member already finished");
     }
-    crc.update(b, off, len);
-    total += len;
-    while (len > 0) {
-      int n = Math.min(len, MAX_BLOCK - fill);
-      System.arraycopy(b, off, block, 5 + fill, n);
-      fill += n;
-      off += n;
-      len -= n;
-      if (fill == MAX_BLOCK) {
-        emitBlock(false);
-      }
-    }
-  }
-
-  private void emitBlock(boolean last) throws IOException {
-    block[0] = (byte) (last ? 1 : 0); // BFINAL, BTYPE=00 (stored)
-    block[1] = (byte) fill;
-    block[2] = (byte) (fill >>> 8);
-    block[3] = (byte) ~fill;
-    block[4] = (byte) (~fill >>> 8);
-    out.write(block, 0, 5 + fill);
-    fill = 0;
+    blocks.write(b, off, len);
   }
 
   @Override
@@ -75,13 +50,21 @@ public final class StoredGzipOutputStream extends FilterOutputStream {
       return;
     }
     finished = true;
-    emitBlock(true);
-    long c = crc.getValue();
-    byte[] trailer = {
-      (byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24),
-      (byte) total, (byte) (total >>> 8), (byte) (total >>> 16), (byte) (total >>> 24)
-    };
-    out.write(trailer);
+    blocks.finish();
+    out.write(trailer(blocks.crc(), blocks.length()));
     out.flush();
+  }
+
+  /** The gzip header every writer of format v1.0 emits: no flags, MTIME 0, XFL 0, OS 255. */
+  public static byte[] header() {
+    return HEADER.clone();
+  }
+
+  /** The gzip trailer: CRC-32, then ISIZE (the length mod 2^32), both little-endian. */
+  public static byte[] trailer(int crc, long length) {
+    return new byte[] {
+      (byte) crc, (byte) (crc >>> 8), (byte) (crc >>> 16), (byte) (crc >>> 24),
+      (byte) length, (byte) (length >>> 8), (byte) (length >>> 16), (byte) (length >>> 24)
+    };
   }
 }
