@@ -728,11 +728,19 @@ public final class ExportReader implements Closeable {
     }
   }
 
-  /** Checksum, framing and count computed during the release pass (when not by {@link #verify()}). */
+  /**
+   * Checksum, framing and count computed during the release pass (when not by {@link #verify()}).
+   * With a second core, a worker scans the framing and hashes each authenticated chunk one chunk
+   * ahead of its release, so a chunk's lines are released only after its framing has passed.
+   */
   private static final class ContentChecks {
     final MessageDigest sha256;
     final LineScanner lines;
-    final Pipeline hasher;
+    final Pipeline checker;
+    /** Chunks the checker has scanned (worker only). */
+    private long scanned;
+    /** The first chunk whose scan found a framing error, as the worker saw it; MAX_VALUE if none yet. */
+    volatile long failedAtChunk = Long.MAX_VALUE;
 
     ContentChecks(int maxLineBytes, long bytes) {
       try {
@@ -741,9 +749,16 @@ public final class ExportReader implements Closeable {
         throw new IllegalStateException("this JDK lacks SHA-256", e);
       }
       this.lines = new LineScanner(maxLineBytes);
-      this.hasher =
+      this.checker =
           bytes > ChunkedGcm.CHUNK_BYTES && Runtime.getRuntime().availableProcessors() > 1
-              ? new Pipeline(2, ChunkedGcm.CHUNK_BYTES, "export-reader-hash", (p, n) -> AesGcm.digest(sha256, p, 0, n))
+              ? new Pipeline(3, ChunkedGcm.CHUNK_BYTES, "export-reader-check", (p, n) -> {
+                    lines.scan(p, 0, n);
+                    if (lines.error() != null && failedAtChunk == Long.MAX_VALUE) {
+                      failedAtChunk = scanned;
+                    }
+                    scanned++;
+                    AesGcm.digest(sha256, p, 0, n);
+                  }, true)
               : null;
     }
   }
@@ -770,6 +785,10 @@ public final class ExportReader implements Closeable {
     private final byte[] ownBuffer;
     private byte[] current;
     private int length;
+    /** Lengths of the chunks submitted to the checker and not yet handed back, in order. */
+    private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
+    /** Chunks the checker has handed back. */
+    private long handedBack;
     private long done;
     private long chunk;
 
@@ -781,18 +800,61 @@ public final class ExportReader implements Closeable {
       this.expected = expected;
       this.total = expected.bytes();
       this.content = content;
-      this.ownBuffer = content != null && content.hasher != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
+      this.ownBuffer = content != null && content.checker != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
     }
 
     /** The next authenticated chunk of plaintext, or null at the end. */
     byte[] next() throws IOException {
-      if (content != null && content.hasher != null && current != null) {
-        content.hasher.submit(current, length);
+      Pipeline checker = content != null ? content.checker : null;
+      if (checker == null) {
+        current = null;
+        if (done == total) {
+          return null;
+        }
+        int len = prepare(ownBuffer);
+        if (content != null) {
+          content.lines.scan(ownBuffer, 0, len);
+          checkFraming(ownBuffer, len);
+          AesGcm.digest(content.sha256, ownBuffer, 0, len);
+        }
+        current = ownBuffer;
+        length = len;
+        return ownBuffer;
       }
-      current = null;
-      if (done == total) {
+      if (current != null) {
+        checker.recycle(current);
+        current = null;
+      }
+      // Keep the worker one chunk ahead: authenticate the next chunk while it checks this one.
+      while (pending.size() < 2 && done < total) {
+        byte[] p = checker.take();
+        if (p == null) {
+          workerFailed(checker);
+          throw new IllegalStateException("verification worker stopped");
+        }
+        int len = prepare(p);
+        checker.submit(p, len);
+        pending.add(len);
+      }
+      if (pending.isEmpty()) {
         return null;
       }
+      byte[] p = checker.awaitDone();
+      if (p == null) {
+        workerFailed(checker);
+        throw new IllegalStateException("verification worker stopped");
+      }
+      int len = pending.remove();
+      current = p;
+      if (content.failedAtChunk <= handedBack++) {
+        checkFraming(p, len);
+      }
+      length = len;
+      return p;
+    }
+
+    /** Reads, decrypts and authenticates the next chunk into {@code p}; returns its length. */
+    private int prepare(byte[] p) throws IOException {
       if (source == null) {
         source = opener.open();
       }
@@ -803,10 +865,6 @@ public final class ExportReader implements Closeable {
           throw changed();
         }
         off += n;
-      }
-      byte[] p = ownBuffer != null ? ownBuffer : content.hasher.take();
-      if (p == null) {
-        workerFailed(content.hasher);
       }
       try {
         AesGcm.ctr(keystream, cbuf, 0, len, p, 0);
@@ -821,22 +879,17 @@ public final class ExportReader implements Closeable {
         Arrays.fill(p, 0, len, (byte) 0);
         throw changed();
       }
-      if (content != null) {
-        content.lines.scan(p, 0, len);
-        if (content.lines.error() != null) {
-          Arrays.fill(p, 0, len, (byte) 0);
-          throw new ExportFormatException(
-              Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + content.lines.error());
-        }
-        if (content.hasher == null) {
-          AesGcm.digest(content.sha256, p, 0, len);
-        }
-      }
       chunk++;
       done += len;
-      current = p;
-      length = len;
-      return p;
+      return len;
+    }
+
+    private void checkFraming(byte[] p, int len) throws ExportFormatException {
+      if (content.lines.error() != null) {
+        Arrays.fill(p, 0, len, (byte) 0);
+        throw new ExportFormatException(
+            Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + content.lines.error());
+      }
     }
 
     int length() {
@@ -852,9 +905,9 @@ public final class ExportReader implements Closeable {
     /** At the end of the release: the checks left to this pass. */
     void finish(ExportManifest manifest) throws IOException {
       if (content != null) {
-        if (content.hasher != null) {
-          content.hasher.stop(false);
-          workerFailed(content.hasher);
+        if (content.checker != null) {
+          content.checker.stop(false);
+          workerFailed(content.checker);
         }
         checkContent(manifest, content.sha256, content.lines);
       }
@@ -868,8 +921,8 @@ public final class ExportReader implements Closeable {
 
     /** Stops the hashing worker, if any, and wipes the plaintext buffers. */
     void stop() {
-      if (content != null && content.hasher != null) {
-        content.hasher.stop(true);
+      if (content != null && content.checker != null) {
+        content.checker.stop(true);
       }
       if (ownBuffer != null) {
         Arrays.fill(ownBuffer, (byte) 0);

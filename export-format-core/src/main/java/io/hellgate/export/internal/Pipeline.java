@@ -13,6 +13,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * submitted buffer in order and frees it. Memory is the buffers (those it made, plus any the caller
  * submits of its own). If {@code work} throws, the worker ends and {@link #take()} returns null.
  * Buffers are wiped by {@link #stop}. The caller side is not thread-safe: one thread feeds it.
+ *
+ * <p>In hand-back mode the worker does not free a buffer it has processed but hands it back,
+ * in submission order, through {@link #awaitDone()}; the caller {@link #recycle}s it when done with
+ * it (the reader releases lines from a chunk only after the worker has checked it).
  */
 public final class Pipeline {
   /** What the worker does with each buffer. */
@@ -25,6 +29,8 @@ public final class Pipeline {
 
   private final BlockingQueue<byte[]> free = new LinkedBlockingQueue<>();
   private final BlockingQueue<Object[]> full = new LinkedBlockingQueue<>();
+  private final BlockingQueue<byte[]> done = new LinkedBlockingQueue<>();
+  private final boolean handBack;
   private final List<byte[]> all = new ArrayList<>();
   private final Thread thread;
   private volatile Throwable failure;
@@ -32,6 +38,12 @@ public final class Pipeline {
 
   /** Starts the worker with {@code buffers} free buffers of {@code bufferBytes} each. */
   public Pipeline(int buffers, int bufferBytes, String name, Work work) {
+    this(buffers, bufferBytes, name, work, false);
+  }
+
+  /** As {@link #Pipeline(int, int, String, Work)}; {@code handBack} selects hand-back mode. */
+  public Pipeline(int buffers, int bufferBytes, String name, Work work, boolean handBack) {
+    this.handBack = handBack;
     for (int i = 0; i < buffers; i++) {
       byte[] b = new byte[bufferBytes];
       all.add(b);
@@ -44,12 +56,13 @@ public final class Pipeline {
                 for (Object[] item; (item = full.take()) != END; ) {
                   byte[] p = (byte[]) item[0];
                   work.run(p, (Integer) item[1]);
-                  free.put(p);
+                  (handBack ? done : free).put(p);
                 }
               } catch (Throwable t) {
                 failure = t;
                 free.clear();
                 free.offer(FAILED); // unblock take()
+                done.offer(FAILED); // and awaitDone()
               }
             },
             name);
@@ -59,10 +72,25 @@ public final class Pipeline {
 
   /** A free buffer, waiting for one if need be; null once the worker has failed. */
   public byte[] take() throws InterruptedIOException {
+    return next(free);
+  }
+
+  /**
+   * Hand-back mode: the next buffer the worker has processed, in submission order, waiting for it;
+   * null if the worker failed ({@link #failure()}).
+   */
+  public byte[] awaitDone() throws InterruptedIOException {
+    if (!handBack) {
+      throw new IllegalStateException("not in hand-back mode");
+    }
+    return next(done);
+  }
+
+  private byte[] next(BlockingQueue<byte[]> queue) throws InterruptedIOException {
     try {
-      byte[] b = free.take();
+      byte[] b = queue.take();
       if (b == FAILED) {
-        free.offer(FAILED);
+        queue.offer(FAILED);
         return null;
       }
       return b;
@@ -70,6 +98,11 @@ public final class Pipeline {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for " + thread.getName());
     }
+  }
+
+  /** Hand-back mode: returns a buffer from {@link #awaitDone()} to the free set. */
+  public void recycle(byte[] buffer) {
+    free.add(buffer);
   }
 
   /** Hands {@code length} bytes of {@code buffer} to the worker. */

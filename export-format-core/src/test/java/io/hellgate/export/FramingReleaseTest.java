@@ -1,0 +1,107 @@
+package io.hellgate.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.hellgate.export.ExportFormatException.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.RepeatedTest;
+
+/**
+ * Raw lines check framing in the release pass, on a worker one chunk ahead: a chunk's lines are
+ * released only after its framing passed, whatever the timing between the two threads.
+ */
+class FramingReleaseTest {
+  private static final int CHUNK = 1 << 20;
+  private static final String LINE =
+      "{\"id\":\"a\",\"card\":{\"expiry_month\":12,\"expiry_year\":2030,\"account_number\":\"4111111111111111\"},"
+          + "\"created_at\":\"2023-10-01T12:00:00Z\"}";
+
+  /**
+   * An authentic archive (right tag, checksum and count) whose plaintext has one invalid UTF-8 byte
+   * in its third 1 MiB chunk: sealed with the data key that the pinned writer draws.
+   */
+  private static byte[] archiveWithBadByteInChunk2(long[] linesBeforeBadChunk) throws Exception {
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    long lines = 0;
+    while (plain.size() < 3 * CHUNK + 1000) {
+      byte[] l = (LINE + "\n").getBytes(StandardCharsets.UTF_8);
+      if (plain.size() + l.length <= 2 * CHUNK) {
+        lines++;
+      }
+      plain.write(l);
+    }
+    byte[] p = plain.toByteArray();
+    int bad = 2 * CHUNK + 500;
+    while (p[bad] != 'a') {
+      bad++;
+    }
+    p[bad] = (byte) 0xff;
+    linesBeforeBadChunk[0] = lines;
+    long count = 0;
+    for (byte b : p) {
+      count += b == '\n' ? 1 : 0;
+    }
+
+    byte[] template = Fixtures.writeArchive(Fixtures.pinnedWriterOptions(5), List.of(Fixtures.record(1)));
+    var random = Fixtures.pinnedRandom(5);
+    byte[] key = new byte[32];
+    byte[] iv = new byte[12];
+    random.nextBytes(key);
+    random.nextBytes(iv);
+    Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+    gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+    byte[] sealed = gcm.doFinal(p);
+    byte[] ciphertext = java.util.Arrays.copyOf(sealed, p.length);
+    byte[] tag = java.util.Arrays.copyOfRange(sealed, p.length, sealed.length);
+    String checksum = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(p));
+    long records = count;
+    byte[] withData = TestArchives.replaceData(template, "tokens.jsonl.enc", ciphertext);
+    return TestArchives.editManifest(withData, m -> {
+      TestArchives.encryption(m).put("tag", Base64.getEncoder().encodeToString(tag));
+      var content = (com.fasterxml.jackson.databind.node.ObjectNode) m.get("content");
+      content.put("checksum", checksum);
+      content.put("record_count", records);
+    });
+  }
+
+  @RepeatedTest(5)
+  void releasesTheLinesOfEarlierChunksThenStopsBeforeTheBadChunk() throws Exception {
+    long[] before = new long[1];
+    byte[] tgz = archiveWithBadByteInChunk2(before);
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
+      long released = 0;
+      ExportFormatException e = null;
+      try {
+        while (r.nextLineBytes() != null) {
+          released++;
+        }
+      } catch (ExportFormatException x) {
+        e = x;
+      }
+      assertThat(e).isNotNull();
+      assertThat(e.reason()).isEqualTo(Reason.MALFORMED_RECORD);
+      assertThat(e.getMessage()).contains("not valid JSON Lines").doesNotContain("4111111111");
+      // Every line that ends within the first two chunks, and none from the third.
+      assertThat(released).isEqualTo(before[0]);
+    }
+  }
+
+  @RepeatedTest(2)
+  void verifyRejectsTheSameArchiveUpFront() throws Exception {
+    byte[] tgz = archiveWithBadByteInChunk2(new long[1]);
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
+      ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::verify);
+      assertThat(e.reason()).isEqualTo(Reason.MALFORMED_RECORD);
+    }
+  }
+}
