@@ -140,36 +140,11 @@ public final class LineCheck {
         i++;
         continue;
       }
-      int need;
-      int lo = 0x80;
-      int hi = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) {
-        need = 1;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-      } else {
+      int n = LineScanner.sequence(b, i, end);
+      if (n <= 0) {
         return NOT_UTF8;
       }
-      if (i + need >= end) {
-        return NOT_UTF8;
-      }
-      int d = b[i + 1] & 0xff;
-      if (d < lo || d > hi) {
-        return NOT_UTF8;
-      }
-      for (int k = 2; k <= need; k++) {
-        int e = b[i + k] & 0xff;
-        if (e < 0x80 || e > 0xbf) {
-          return NOT_UTF8;
-        }
-      }
-      i += need + 1;
+      i += n;
     }
     return null;
   }

@@ -104,9 +104,20 @@ public final class LineScanner {
         }
         lines++;
         lineLength = -1; // the increment below makes it 0
-      } else if (c >= 0x80 && !lead(c)) {
-        fail("is not valid UTF-8");
-        return;
+      } else if (c >= 0x80) {
+        int n = sequence(b, i, end);
+        if (n > 0) {
+          // A whole multi-byte sequence within this chunk: validated in one step.
+          prev = b[i + n - 1] & 0xff;
+          lineLength += n;
+          i += n;
+          continue;
+        }
+        if (n == 0 || !lead(c)) {
+          fail("is not valid UTF-8");
+          return;
+        }
+        // n < 0: the sequence continues in the next chunk; the byte-wise state machine takes it.
       }
       prev = c;
       lineLength++;
@@ -115,6 +126,44 @@ public final class LineScanner {
     if (lineLength > maxLineBytes) {
       fail("is longer than " + maxLineBytes + " bytes");
     }
+  }
+
+  /**
+   * The length of the valid UTF-8 sequence starting with the non-ASCII byte {@code b[i]}, 0 if it is
+   * invalid, or -1 if it is cut off by {@code end} (valid so far).
+   */
+  static int sequence(byte[] b, int i, int end) {
+    int c = b[i] & 0xff;
+    int n;
+    int lo = 0x80;
+    int hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 3;
+      lo = c == 0xe0 ? 0xa0 : 0x80;
+      hi = c == 0xed ? 0x9f : 0xbf;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4;
+      lo = c == 0xf0 ? 0x90 : 0x80;
+      hi = c == 0xf4 ? 0x8f : 0xbf;
+    } else {
+      return 0;
+    }
+    if (i + n > end) {
+      return -1;
+    }
+    int d = b[i + 1] & 0xff;
+    if (d < lo || d > hi) {
+      return 0;
+    }
+    for (int k = 2; k < n; k++) {
+      int e = b[i + k] & 0xff;
+      if (e < 0x80 || e > 0xbf) {
+        return 0;
+      }
+    }
+    return n;
   }
 
   private boolean lead(int c) {
