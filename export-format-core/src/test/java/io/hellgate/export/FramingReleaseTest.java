@@ -104,4 +104,56 @@ class FramingReleaseTest {
       assertThat(e.reason()).isEqualTo(Reason.MALFORMED_RECORD);
     }
   }
+
+  /**
+   * The release pass hashes on the worker, several chunks in flight: a wrong checksum is found at
+   * the end whether the archive comes from a file (re-read) or a stream (spooled).
+   */
+  @RepeatedTest(2)
+  void checksumOnTheReleaseWorkerDetectsAMismatch() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long written = 0;
+    try (ExportWriter w = ExportWriter.open(out, Fixtures.writerOptions())) {
+      for (int i = 0; out.size() == 0 && written < 6L * CHUNK; i++) {
+        w.writeLine(LINE.replace("\"a\"", "\"" + i + "\""));
+        written += LINE.length() + 3;
+      }
+      w.finish();
+    }
+    byte[] good = out.toByteArray();
+    String zeros = "sha256:" + "0".repeat(64);
+    byte[] bad = TestArchives.editManifest(good, m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("content")).put("checksum", zeros));
+    for (boolean fromFile : new boolean[] {false, true}) {
+      assertThat(drain(good, fromFile)).isNull();
+      ExportFormatException e = drain(bad, fromFile);
+      assertThat(e).isNotNull();
+      assertThat(e.reason()).isEqualTo(Reason.CHECKSUM_MISMATCH);
+    }
+  }
+
+  private static ExportFormatException drain(byte[] tgz, boolean fromFile) throws Exception {
+    java.nio.file.Path file = null;
+    try {
+      ExportReader r;
+      if (fromFile) {
+        file = java.nio.file.Files.createTempFile("framing", ".tgz");
+        java.nio.file.Files.write(file, tgz);
+        r = ExportReader.open(file, Fixtures.readerOptions());
+      } else {
+        r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions());
+      }
+      try (r) {
+        while (r.nextLineBytes() != null) {
+          // drain
+        }
+        return null;
+      } catch (ExportFormatException e) {
+        return e;
+      }
+    } finally {
+      if (file != null) {
+        java.nio.file.Files.deleteIfExists(file);
+      }
+    }
+  }
 }

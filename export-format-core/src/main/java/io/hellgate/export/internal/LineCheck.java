@@ -30,9 +30,13 @@ public final class LineCheck {
     return (x - ONES) & ~x & HIGH_BITS;
   }
 
-  /** Bytes in {@code w} that are {@code \n}, {@code \r} or NUL (flagged in the high bits; may over-flag after a hit). */
-  private static long specials(long w) {
-    return equal(w, 0x0a0a0a0a0a0a0a0aL) | equal(w, 0x0d0d0d0d0d0d0d0dL) | equal(w, 0);
+  /**
+   * Flags (in the high bits) the ASCII bytes of {@code w} below {@code 0x0e}, which include
+   * {@code \n}, {@code \r} and NUL; may over-flag after a hit, never misses one. A hit sends
+   * the word to the byte-wise check, so a tab costs time, not correctness.
+   */
+  private static long controls(long w) {
+    return (w - 0x0e0e0e0e0e0e0e0eL) & ~w & HIGH_BITS;
   }
 
   /**
@@ -52,7 +56,7 @@ public final class LineCheck {
     int i = 0;
     for (; i + 8 <= len; i += 8) {
       long w = (long) LONGS.get(b, i);
-      if ((specials(w) | equal(w, 0x3f3f3f3f3f3f3f3fL)) != 0) {
+      if ((controls(w) | equal(w, 0x3f3f3f3f3f3f3f3fL)) != 0) {
         String p = bytewise(b, i, i + 8);
         if (p != null) {
           return p;
@@ -119,9 +123,19 @@ public final class LineCheck {
     }
     int i = off;
     while (i < end) {
+      // Plain ASCII at or above 0x0e, 16 then 8 bytes at a time: (w - 0x0e..) | w has a high bit
+      // set exactly where a byte is non-ASCII or below 0x0e (or after such a byte).
+      while (i + 16 <= end) {
+        long w = (long) LONGS.get(b, i);
+        long v = (long) LONGS.get(b, i + 8);
+        if ((((w - 0x0e0e0e0e0e0e0e0eL) | w | (v - 0x0e0e0e0e0e0e0e0eL) | v) & HIGH_BITS) != 0) {
+          break;
+        }
+        i += 16;
+      }
       while (i + 8 <= end) {
         long w = (long) LONGS.get(b, i);
-        if (((w & HIGH_BITS) | specials(w)) != 0) {
+        if ((((w - 0x0e0e0e0e0e0e0e0eL) | w) & HIGH_BITS) != 0) {
           break;
         }
         i += 8;

@@ -16,6 +16,7 @@ public final class LineScanner {
   private static final long HIGH_BITS = 0x8080808080808080L;
   private static final long ONES = 0x0101010101010101L;
   private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+  private static final long CONTROLS = 0x0e0e0e0e0e0e0e0eL;
 
   private final int maxLineBytes;
   private long lines;
@@ -62,12 +63,21 @@ public final class LineScanner {
     int i = off;
     while (i < end) {
       if (need == 0) {
-        // Skip 8 bytes at a time while they are ASCII and hold no newline.
+        // Skip 16, then 8 bytes at a time while they are ASCII and hold no newline:
         int start = i;
+        // (w - 0x0e..) | w has a high bit set where a byte is non-ASCII or below 0x0e (which
+        // includes \n; a tab or other control byte just takes the byte-wise path below).
+        while (i + 16 <= end) {
+          long w = (long) LONGS.get(b, i);
+          long v = (long) LONGS.get(b, i + 8);
+          if ((((w - CONTROLS) | w | (v - CONTROLS) | v) & HIGH_BITS) != 0) {
+            break;
+          }
+          i += 16;
+        }
         while (i + 8 <= end) {
           long w = (long) LONGS.get(b, i);
-          long x = w ^ NEWLINES;
-          if (((w | ((x - ONES) & ~x)) & HIGH_BITS) != 0) {
+          if ((((w - CONTROLS) | w) & HIGH_BITS) != 0) {
             break;
           }
           i += 8;
