@@ -197,6 +197,16 @@ final class ArchiveScanner {
     };
   }
 
+  /**
+   * Where the data entry's bytes start in the decompressed (tar) stream: valid while
+   * {@link #dataPending()} and before any of them are read. (commons-compress reads tar headers
+   * record by record and entry bodies on demand, so what it has consumed is exactly what precedes
+   * the body; {@code ReleasePassTest} checks the figure against the writer's layout.)
+   */
+  long dataOffset() {
+    return budget.consumed;
+  }
+
   /** The data entry's size in bytes, as its header declares it. */
   long dataSize() {
     return dataSize;

@@ -7,6 +7,7 @@ import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.LineScanner;
 import io.hellgate.export.internal.Spool;
 import io.hellgate.export.internal.Pipeline;
+import io.hellgate.export.internal.StoredBlockFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +101,10 @@ public final class ExportReader implements Closeable {
   private State state = State.OPEN;
 
   private final Path sourcePath; // set when opened from a file: pass 2 re-reads it, no spool
+  /** Where the data entry starts in the decompressed stream, for pass 2's in-place read. */
+  private long dataOffset;
+  /** Whether pass 2 read the file's stored blocks in place; for tests. */
+  boolean releaseReadInPlace;
 
   // Release machinery.
   private Release release; // verified mode: pass 2
@@ -245,6 +250,9 @@ public final class ExportReader implements Closeable {
         Arrays.fill(key, (byte) 0);
       }
       boolean reread = sourcePath != null && scanner.dataPending();
+      if (reread) {
+        dataOffset = scanner.dataOffset();
+      }
       if (scanner.dataPending()) {
         v.run(scanner.dataStream(), reread ? null : spool, scanner.dataSize());
         scanner.finish();
@@ -282,6 +290,17 @@ public final class ExportReader implements Closeable {
    * any of it is released.
    */
   private InputStream reopenData() throws IOException {
+    // The reference writer's stored blocks: read the data in place, no inflating (chunk tags
+    // authenticate what is read). Anything else, or a file that no longer parses: inflate again.
+    try {
+      InputStream stored = StoredBlockFile.open(sourcePath, dataOffset, scanner.dataSize());
+      if (stored != null) {
+        releaseReadInPlace = true;
+        return stored;
+      }
+    } catch (IOException e) {
+      // Changed into something the walk cannot follow: the inflating path below says what is wrong.
+    }
     InputStream in = Files.newInputStream(sourcePath);
     try {
       ArchiveScanner again = ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes);

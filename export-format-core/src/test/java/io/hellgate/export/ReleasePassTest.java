@@ -87,6 +87,42 @@ class ReleasePassTest {
       }
       assertThat(drain(r)).isNull();
       assertThat(r.linesRead()).isEqualTo(lines.size());
+      assertThat(r.releaseReadInPlace).as("pass 2 read the stored blocks in place").isTrue();
+    }
+  }
+
+  /** The in-place read of pass 2 trusts the file no more than the inflating one did. */
+  @Test
+  void inPlaceReleaseRejectsACiphertextByteChangedInTheFile(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, big);
+    // The writer's layout: 10-byte gzip header, then a 5-byte header before every 65,535 tar bytes.
+    int manifestLength = TestArchives.data(big, "manifest.json").length;
+    long dataStart = 512 + (manifestLength + 511) / 512 * 512 + 512;
+    long tarOffset = dataStart + 2L * ChunkedGcm.CHUNK_BYTES + 100;
+    long fileOffset = 10 + 5 * (tarOffset / 65535 + 1) + tarOffset;
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      r.verify();
+      try (RandomAccessFile f = new RandomAccessFile(archive.toFile(), "rw")) {
+        f.seek(fileOffset);
+        int b = f.read();
+        f.seek(fileOffset);
+        f.write(b ^ 0x40);
+      }
+      ExportFormatException e = drain(r);
+      assertThat(r.releaseReadInPlace).isTrue();
+      assertThat(e).isInstanceOf(AuthenticationFailedException.class);
+      assertThat(e.reason()).isEqualTo(Reason.TAMPERED_CONTENT);
+      assertThat(r.linesRead()).isLessThanOrEqualTo(linesWithin(2L * ChunkedGcm.CHUNK_BYTES)).isGreaterThan(0);
+    }
+    Files.write(archive, big);
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      r.verify();
+      try (RandomAccessFile f = new RandomAccessFile(archive.toFile(), "rw")) {
+        f.setLength(fileOffset);
+      }
+      assertThat(drain(r)).isInstanceOf(ExportFormatException.class);
+      assertThat(r.linesRead()).isLessThanOrEqualTo(linesWithin(2L * ChunkedGcm.CHUNK_BYTES));
     }
   }
 

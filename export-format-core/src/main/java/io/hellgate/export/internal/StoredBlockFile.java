@@ -1,0 +1,198 @@
+package io.hellgate.export.internal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A range of the decompressed bytes of a gzip file whose deflate blocks are all stored (as the
+ * reference writer makes them), read straight from the file: block headers are walked, payloads
+ * read in place, nothing is inflated and no CRC-32 is computed. For the reader's release pass,
+ * which authenticates every chunk it reads again with its GCM chunk tag, so the walk need only be
+ * memory-safe, not a validator: whatever the file holds now, bytes that do not match pass 1 fail
+ * as tampered content.
+ *
+ * <p>{@link #open} first walks the block headers up to the end of the range (one 5-byte read per
+ * 64 KiB block) and returns null, so that the caller can inflate instead, if any block there is
+ * not stored. Not thread-safe.
+ */
+public final class StoredBlockFile extends InputStream {
+  private static final int RESERVED_FLAGS = 0xe0;
+  private static final int FHCRC = 2;
+  private static final int FEXTRA = 4;
+  private static final int FNAME = 8;
+  private static final int FCOMMENT = 16;
+
+  private final FileChannel channel;
+  private final byte[] small = new byte[10];
+  /** File offset of the next byte to read: payload, or the next header when {@link #blockLeft} is 0. */
+  private long filePos;
+  private int blockLeft;
+  private boolean lastBlock;
+  private boolean started;
+  /** Decompressed bytes still to deliver. */
+  private long remaining;
+
+  private StoredBlockFile(FileChannel channel, long length) {
+    this.channel = channel;
+    this.remaining = length;
+  }
+
+  /**
+   * Decompressed bytes {@code [start, start + length)} of the gzip file {@code path}, or null if a
+   * block before their end is not stored.
+   *
+   * @throws IOException if the file cannot be read or is not such a gzip file (for example, it
+   *     ends early or was changed into something else)
+   */
+  public static InputStream open(Path path, long start, long length) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      StoredBlockFile walk = new StoredBlockFile(channel, Long.MAX_VALUE);
+      if (!walk.skipTo(start + length)) {
+        channel.close();
+        return null;
+      }
+      StoredBlockFile data = new StoredBlockFile(channel, length);
+      if (!data.skipTo(start)) {
+        channel.close();
+        return null;
+      }
+      return data;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Walks headers until {@code target} decompressed bytes lie behind; false at a non-stored block. */
+  private boolean skipTo(long target) throws IOException {
+    long out = 0;
+    while (true) {
+      if (blockLeft == 0 && !nextBlock()) {
+        return false;
+      }
+      long step = Math.min(blockLeft, target - out);
+      out += step;
+      filePos += step;
+      blockLeft -= (int) step;
+      if (out == target) {
+        return true;
+      }
+    }
+  }
+
+  /** Positions at the next block's payload; false if it is not a stored block. */
+  private boolean nextBlock() throws IOException {
+    if (!started) {
+      member();
+      started = true;
+    } else if (lastBlock) {
+      filePos += 8; // CRC-32 and ISIZE of the member just ended; another member must follow
+      member();
+    }
+    readAt(small, 5);
+    int type = (small[0] >> 1) & 3;
+    if (type != 0) {
+      return false;
+    }
+    lastBlock = (small[0] & 1) != 0;
+    int len = (small[1] & 0xff) | (small[2] & 0xff) << 8;
+    int nlen = (small[3] & 0xff) | (small[4] & 0xff) << 8;
+    if ((len ^ nlen) != 0xffff) {
+      throw new IOException("stored block length check failed at offset " + filePos);
+    }
+    filePos += 5;
+    blockLeft = len;
+    return true;
+  }
+
+  /** Skips a gzip member header (RFC 1952) at {@link #filePos}. */
+  private void member() throws IOException {
+    readAt(small, 10);
+    if ((small[0] & 0xff) != 0x1f || (small[1] & 0xff) != 0x8b || small[2] != 8 || (small[3] & RESERVED_FLAGS) != 0) {
+      throw new IOException("no gzip member header at offset " + filePos);
+    }
+    int flags = small[3];
+    filePos += 10;
+    if ((flags & FEXTRA) != 0) {
+      readAt(small, 2);
+      filePos += 2 + ((small[0] & 0xff) | (small[1] & 0xff) << 8);
+    }
+    if ((flags & FNAME) != 0) {
+      skipZeroTerminated();
+    }
+    if ((flags & FCOMMENT) != 0) {
+      skipZeroTerminated();
+    }
+    if ((flags & FHCRC) != 0) {
+      filePos += 2;
+    }
+    lastBlock = false;
+  }
+
+  private void skipZeroTerminated() throws IOException {
+    byte[] buf = new byte[256];
+    while (true) {
+      int n = channel.read(ByteBuffer.wrap(buf), filePos);
+      if (n <= 0) {
+        throw new EOFException("gzip header ends early");
+      }
+      for (int i = 0; i < n; i++) {
+        if (buf[i] == 0) {
+          filePos += i + 1;
+          return;
+        }
+      }
+      filePos += n;
+    }
+  }
+
+  private void readAt(byte[] b, int len) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(b, 0, len);
+    while (buf.hasRemaining()) {
+      if (channel.read(buf, filePos + buf.position()) < 0) {
+        throw new EOFException("gzip file ends early");
+      }
+    }
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (remaining == 0) {
+      return -1;
+    }
+    if (len == 0) {
+      return 0;
+    }
+    while (blockLeft == 0) {
+      if (!nextBlock()) {
+        throw new IOException("the file changed: a block that was stored is not any more");
+      }
+    }
+    int n = (int) Math.min(Math.min(len, blockLeft), remaining);
+    int got = channel.read(ByteBuffer.wrap(b, off, n), filePos);
+    if (got < 0) {
+      throw new EOFException("gzip file ends early");
+    }
+    filePos += got;
+    blockLeft -= got;
+    remaining -= got;
+    return got;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
