@@ -1,12 +1,11 @@
 package io.hellgate.export;
 
 import io.hellgate.export.internal.Crc32;
+import io.hellgate.export.internal.StoredBlockFile;
 import io.hellgate.export.internal.StoredBlocks;
 import io.hellgate.export.internal.StoredGzipOutputStream;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -138,8 +137,8 @@ final class InPlaceArchive implements Closeable {
     Path second = createPartial(target);
     int phase = reservedPrefix % StoredBlocks.MAX_BLOCK;
     int firstLeft = phase == 0 ? 0 : blocks.firstBlockLength() - phase;
-    try (FileChannel in = FileChannel.open(partial, StandardOpenOption.READ);
-        InputStream ciphertext = new Unframed(new BufferedInputStream(Channels.newInputStream(in.position(dataOffset)), 1 << 16), firstLeft, size);
+    try (InputStream ciphertext = StoredBlockFile.continuing(
+            FileChannel.open(partial, StandardOpenOption.READ), dataOffset, firstLeft, size);
         FileChannel outChannel = FileChannel.open(second, StandardOpenOption.WRITE);
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(outChannel), 1 << 16)) {
       ArchiveLayout.write(out, manifest, size, ciphertext);
@@ -195,56 +194,6 @@ final class InPlaceArchive implements Closeable {
       channel.close();
     } finally {
       Files.deleteIfExists(partial);
-    }
-  }
-
-  /** The payload of stored blocks read back from the temporary file, without their headers. */
-  private static final class Unframed extends InputStream {
-    private final InputStream in;
-    private final byte[] header = new byte[StoredBlocks.HEADER];
-    private int left;
-    private long remaining;
-
-    Unframed(InputStream in, int firstLeft, long size) {
-      this.in = in;
-      this.left = firstLeft;
-      this.remaining = size;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining == 0) {
-        return -1;
-      }
-      while (left == 0) {
-        if (in.readNBytes(header, 0, header.length) != header.length) {
-          throw new EOFException("temporary archive file ended early");
-        }
-        int n = (header[1] & 0xff) | (header[2] & 0xff) << 8;
-        int check = (header[3] & 0xff) | (header[4] & 0xff) << 8;
-        if ((n ^ check) != 0xffff) {
-          throw new IOException("temporary archive file was changed while it was written");
-        }
-        left = n;
-      }
-      int n = in.read(b, off, (int) Math.min(Math.min(len, left), remaining));
-      if (n < 0) {
-        throw new EOFException("temporary archive file ended early");
-      }
-      left -= n;
-      remaining -= n;
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
     }
   }
 }

@@ -69,6 +69,20 @@ public final class StoredBlockFile extends InputStream {
     }
   }
 
+  /**
+   * {@code length} bytes of stored-block payload read from {@code channel} at {@code filePos} on,
+   * where {@code blockLeft} bytes of the current block remain (0: a block header comes first): a
+   * deflate body part-way through a file, as the writer's in-place target leaves it. Closing the
+   * stream closes the channel.
+   */
+  public static InputStream continuing(FileChannel channel, long filePos, int blockLeft, long length) {
+    StoredBlockFile s = new StoredBlockFile(channel, length);
+    s.started = true;
+    s.filePos = filePos;
+    s.blockLeft = blockLeft;
+    return s;
+  }
+
   /** Walks headers until {@code target} decompressed bytes lie behind; false at a non-stored block. */
   private boolean skipTo(long target) throws IOException {
     long out = 0;
