@@ -22,6 +22,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -58,6 +59,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--components", description = "Also print the per-byte CPU cost of each pipeline stage (one thread).")
   boolean components;
+
+  @Option(names = "--threads", description = "Also print each thread's CPU seconds per phase: which core is the bottleneck.")
+  boolean threads;
+
+  private final List<String> cpuLines = new ArrayList<>();
+  private ThreadCpu cpu;
 
   private PrintWriter out;
 
@@ -107,6 +114,9 @@ final class BenchCommand implements Callable<Integer> {
     for (String l : linePool) {
       bytePool.add(java.nio.ByteBuffer.wrap(l.getBytes(StandardCharsets.UTF_8)));
     }
+    if (threads) {
+      cpu = new ThreadCpu();
+    }
     out.println();
     out.println("| path | phase | MB/s | x openssl sha256 | x JDK sha256 | peak heap MiB | seconds |");
     out.println("|---|---|---|---|---|---|---|");
@@ -115,6 +125,7 @@ final class BenchCommand implements Callable<Integer> {
       boolean bytesIn = path.equals("raw-bytes");
       Path archive = work.resolve(path + ".tgz");
       resetPeaks();
+      Map<String, Long> c0 = cpu != null ? cpu.snapshot() : null;
       long t0 = System.nanoTime();
       long approxBytes = 0;
       long records;
@@ -135,11 +146,13 @@ final class BenchCommand implements Callable<Integer> {
         records = w.finish().recordCount();
       }
       long written = System.nanoTime();
+      Map<String, Long> c1 = cpu != null ? cpu.snapshot() : null;
       long plainBytes = plaintextBytes(archive);
       row(path, "write", plainBytes, (written - t0) / 1e9, sslSha, javaSha);
       row(path, "  of which finish()", plainBytes, (written - finishAt) / 1e9, sslSha, javaSha);
 
       resetPeaks();
+      Map<String, Long> c2 = cpu != null ? cpu.snapshot() : null;
       t0 = System.nanoTime();
       long read = 0;
       long verifiedAt;
@@ -155,12 +168,22 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       long end = System.nanoTime();
+      if (cpu != null) {
+        cpuLines.add(cpu.line(path + " write", c0, c1));
+        cpuLines.add(cpu.line(path + " verified read", c2, cpu.snapshot()));
+      }
       row(path, "verified read", plainBytes, (end - t0) / 1e9, sslSha, javaSha);
       row(path, "  of which pass 1", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
       if (read != records) {
         throw new IllegalStateException("wrote " + records + " records but read " + read);
       }
       Files.deleteIfExists(archive);
+    }
+    if (cpu != null) {
+      cpu.close();
+      out.println();
+      out.println("CPU seconds per thread and phase (sampled every 10 ms; GC and JIT threads not shown):");
+      cpuLines.forEach(out::println);
     }
     if (components) {
       StringBuilder jsonl = new StringBuilder();
@@ -277,6 +300,58 @@ final class BenchCommand implements Callable<Integer> {
     if (print) {
       out.printf(Locale.ROOT, "| %s | %.2f |%n", name, (tm.getCurrentThreadCpuTime() - t0) / (double) bytes);
       out.flush();
+    }
+  }
+
+  /** Samples every live thread's CPU time, so that workers that end within a phase still count. */
+  private static final class ThreadCpu implements AutoCloseable {
+    private final java.lang.management.ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> last = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "bench-cpu-sampler");
+          t.setDaemon(true);
+          return t;
+        });
+
+    ThreadCpu() {
+      sampler.scheduleAtFixedRate(this::sample, 0, 10, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void sample() {
+      for (long id : tm.getAllThreadIds()) {
+        long t = tm.getThreadCpuTime(id);
+        java.lang.management.ThreadInfo info = tm.getThreadInfo(id);
+        if (t > 0 && info != null) {
+          last.put(id, t);
+          names.put(id, info.getThreadName());
+        }
+      }
+    }
+
+    /** CPU nanoseconds so far per thread name (threads of one name summed). */
+    synchronized Map<String, Long> snapshot() {
+      sample();
+      Map<String, Long> m = new java.util.TreeMap<>();
+      last.forEach((id, t) -> m.merge(names.get(id), t, Long::sum));
+      return m;
+    }
+
+    String line(String phase, Map<String, Long> before, Map<String, Long> after) {
+      StringBuilder b = new StringBuilder(phase).append(':');
+      after.forEach((name, t) -> {
+        long d = t - before.getOrDefault(name, 0L);
+        if (d > 20_000_000L && !name.equals("bench-cpu-sampler")) {
+          b.append(String.format(Locale.ROOT, " %s %.2f s,", name, d / 1e9));
+        }
+      });
+      return b.substring(0, b.length() - 1);
+    }
+
+    @Override
+    public void close() {
+      sampler.shutdownNow();
     }
   }
 
