@@ -58,8 +58,7 @@ import java.util.UUID;
  *
  * <p>Not thread-safe: one thread writes one export. Exports larger than one 128 KiB chunk are
  * encrypted and stored on a second, internal daemon thread while the caller fills the next chunk
- * (SHA-256 runs on that thread too, or on the caller's when lines arrive
- * {@linkplain Options.Builder#unvalidatedLines unvalidated}); it ends with {@link #finish()} or
+ * (SHA-256 runs on whichever of the two threads has time for it); it ends with {@link #finish()} or
  * {@link #close()}.
  *
  * <pre>{@code
@@ -102,12 +101,7 @@ public final class ExportWriter implements Closeable {
   private Encryptor encryptor;
   private final ByteArrayBuilder lineBuffer = new ByteArrayBuilder(512);
   private byte[] scratch = new byte[512];
-  /**
-   * Where SHA-256 runs when a worker encrypts: on the caller when lines arrive unvalidated (the
-   * caller then only copies bytes and would wait for the worker), else on the worker (the caller
-   * parses or encodes records, the slower side). Measured in docs/performance.md.
-   */
-  private final boolean hashOnCaller;
+
   private int fill;
   private long plaintextLimit = AesGcm.MAX_PLAINTEXT_BYTES;
   private long plaintextBytes;
@@ -119,7 +113,6 @@ public final class ExportWriter implements Closeable {
   private ExportWriter(Options options, OutputStream stream, Path path) throws IOException {
     this.options = options;
     this.stream = stream;
-    this.hashOnCaller = options.unvalidatedLines;
     this.dataKey = new byte[AesGcm.KEY_BYTES];
     this.iv = new byte[AesGcm.IV_BYTES];
     options.random.nextBytes(dataKey);
@@ -387,9 +380,6 @@ public final class ExportWriter implements Closeable {
     if (encryptor == null) {
       encryptor = new Encryptor();
     }
-    if (hashOnCaller) {
-      AesGcm.digest(sha256, plain, 0, fill);
-    }
     plain = encryptor.submit(plain, fill);
     fill = 0;
   }
@@ -400,12 +390,32 @@ public final class ExportWriter implements Closeable {
    * pipeline's); spooling errors surface on the caller's next call. Started at the first full
    * chunk, so small exports stay on one thread.
    */
+  /**
+   * Encrypts and stores full chunks on a worker while the caller fills the next. SHA-256, which must
+   * see the chunks in order, runs on whichever side has time: when the worker is still busy with the
+   * previous chunk (so the caller would wait for a buffer anyway), the caller waits instead until
+   * the worker has hashed what it was given, then hashes this chunk itself; otherwise the worker
+   * hashes it. The split follows the load: parsed or encoded records (a slow caller) hash on the
+   * worker, raw byte lines on both.
+   */
   private final class Encryptor {
     private final byte[] cipherOut = new byte[CHUNK + AesGcm.TAG_BYTES];
+    /** For each submitted chunk, in order: whether the worker hashes it. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Boolean> workerHashes =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Chunks handed to the worker for hashing (caller only). */
+    private long assigned;
+    /** Chunks the worker has hashed; guarded by {@link #hashing}. */
+    private long hashed;
+    private final Object hashing = new Object();
     private final Pipeline pipeline =
         new Pipeline(2, CHUNK, "export-writer-encrypt", (p, n) -> {
-          if (!hashOnCaller) {
+          if (workerHashes.remove()) {
             AesGcm.digest(sha256, p, 0, n);
+            synchronized (hashing) {
+              hashed++;
+              hashing.notifyAll();
+            }
           }
           sink.write(cipherOut, 0, gcm.update(p, 0, n, cipherOut, 0));
         });
@@ -413,6 +423,14 @@ public final class ExportWriter implements Closeable {
     /** Hands over a full buffer; returns an empty one to fill next. */
     byte[] submit(byte[] buffer, int length) throws IOException {
       checkFailure();
+      if (!pipeline.hasFree()) {
+        awaitWorkerHashes();
+        AesGcm.digest(sha256, buffer, 0, length);
+        workerHashes.add(false);
+      } else {
+        assigned++;
+        workerHashes.add(true);
+      }
       pipeline.submit(buffer, length);
       try {
         byte[] next = pipeline.take();
@@ -421,6 +439,22 @@ public final class ExportWriter implements Closeable {
       } catch (java.io.InterruptedIOException e) {
         failed = true;
         throw e;
+      }
+    }
+
+    /** Waits until the worker has hashed every chunk it was given (it hashes before encrypting). */
+    private void awaitWorkerHashes() throws IOException {
+      synchronized (hashing) {
+        while (hashed != assigned) {
+          checkFailure();
+          try {
+            hashing.wait(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed = true;
+            throw new java.io.InterruptedIOException("interrupted while waiting for the encrypting thread");
+          }
+        }
       }
     }
 

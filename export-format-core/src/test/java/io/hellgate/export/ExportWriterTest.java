@@ -306,4 +306,27 @@ class ExportWriterTest {
       assertThat(w.recordCount()).isEqualTo(1);
     }
   }
+
+  /** SHA-256 runs on whichever thread has time; the checksum must not depend on which did. */
+  @org.junit.jupiter.api.RepeatedTest(3)
+  void checksumIsTheSameWhicheverThreadHashesEachChunk() throws Exception {
+    java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
+    java.util.Random pace = new java.util.Random();
+    ExportWriter.Options options = ExportWriter.options().recipient(Recipient.unverified(Fixtures.RECIPIENT_CERT))
+        .guardianInstance("g").unvalidatedLines(true).build();
+    ExportManifest m;
+    try (ExportWriter w = ExportWriter.open(java.io.OutputStream.nullOutputStream(), options)) {
+      for (int i = 0; i < 60_000; i++) {
+        byte[] line = LINE.replace("\"a\"", "\"" + i + "\"").getBytes(StandardCharsets.UTF_8);
+        w.writeLineBytes(java.nio.ByteBuffer.wrap(line));
+        expected.update(line);
+        expected.update((byte) '\n');
+        if (pace.nextInt(2000) == 0) {
+          Thread.sleep(2); // let the worker go idle now and then, so both threads hash some chunks
+        }
+      }
+      m = w.finish();
+    }
+    assertThat(m.checksum()).isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(expected.digest()));
+  }
 }

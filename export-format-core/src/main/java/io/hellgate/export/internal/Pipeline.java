@@ -105,6 +105,11 @@ public final class Pipeline {
     free.add(buffer);
   }
 
+  /** Whether a free buffer is waiting, so that {@link #take()} would not block (a hint). */
+  public boolean hasFree() {
+    return !free.isEmpty();
+  }
+
   /** Hands {@code length} bytes of {@code buffer} to the worker. */
   public void submit(byte[] buffer, int length) {
     if (all.stream().noneMatch(b -> b == buffer)) {
