@@ -296,7 +296,23 @@ public final class ExportReader implements Closeable {
       InputStream stored = StoredBlockFile.open(sourcePath, dataOffset, scanner.dataSize());
       if (stored != null) {
         releaseReadInPlace = true;
-        return stored;
+        return new java.io.FilterInputStream(stored) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            try {
+              return super.read(b, off, len);
+            } catch (ExportFormatException e) {
+              throw e;
+            } catch (IOException e) {
+              // The file was changed under the walk (shortened, blocks rewritten): as tampered as
+              // a changed byte, which the chunk tags would catch.
+              AuthenticationFailedException t = new AuthenticationFailedException(
+                  Reason.TAMPERED_CONTENT, "the archive file changed after it was authenticated: " + e.getMessage());
+              t.initCause(e);
+              throw t;
+            }
+          }
+        };
       }
     } catch (IOException e) {
       // Changed into something the walk cannot follow: the inflating path below says what is wrong.

@@ -482,6 +482,18 @@ public final class ExportWriter implements Closeable {
   }
 
   /** Lowers the GCM limit, so tests can reach it without writing 64 GiB. */
+  /** Whether the caller-side plaintext buffers hold only zeros; for tests. */
+  boolean lineBuffersWipedForTesting() {
+    for (byte[] b : new byte[][] {plain, scratch, lineBuffer.getCurrentSegment()}) {
+      for (byte x : b) {
+        if (x != 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Whether a {@code Path} target had to be copied because its reservation did not fit; for tests. */
   boolean copiedForTesting() {
     return inPlace != null && inPlace.copied();
@@ -550,8 +562,16 @@ public final class ExportWriter implements Closeable {
         encryptor.stop();
       }
       Arrays.fill(dataKey, (byte) 0);
+      wipeLines();
       closeStorage();
     }
+  }
+
+  /** Zeroes the caller-side plaintext buffers (the worker's are wiped when it stops). */
+  private void wipeLines() {
+    Arrays.fill(plain, (byte) 0);
+    Arrays.fill(lineBuffer.getCurrentSegment(), (byte) 0);
+    Arrays.fill(scratch, (byte) 0);
   }
 
   private void closeStorage() throws IOException {
@@ -605,9 +625,7 @@ public final class ExportWriter implements Closeable {
       encryptor.stop();
     }
     Arrays.fill(dataKey, (byte) 0);
-    Arrays.fill(plain, (byte) 0);
-    Arrays.fill(lineBuffer.getCurrentSegment(), (byte) 0);
-    Arrays.fill(scratch, (byte) 0);
+    wipeLines();
     closeStorage();
   }
 

@@ -126,9 +126,22 @@ final class InPlaceArchive implements Closeable {
         Files.move(result, target, StandardCopyOption.REPLACE_EXISTING);
       }
       done = true;
+      syncDirectory(target.toAbsolutePath().getParent());
     } finally {
       Files.deleteIfExists(result);
       Files.deleteIfExists(partial);
+    }
+  }
+
+  /**
+   * Makes the rename durable where the platform allows it (Linux: fsync on the directory); elsewhere
+   * opening a directory fails and the rename is as durable as the file system makes it.
+   */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | RuntimeException e) {
+      // best effort: the archive itself is complete and synced
     }
   }
 

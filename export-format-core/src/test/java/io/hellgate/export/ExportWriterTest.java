@@ -329,4 +329,19 @@ class ExportWriterTest {
     }
     assertThat(m.checksum()).isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(expected.digest()));
   }
+
+  /** Review finding: finish() left the last line in the caller-side buffers until close(). */
+  @Test
+  void finishWipesTheCallerSidePlaintextBuffers() throws Exception {
+    ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions());
+    try {
+      w.write(Fixtures.record(1));
+      w.writeLineBytes(java.nio.ByteBuffer.wrap(LINE.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer());
+      assertThat(w.lineBuffersWipedForTesting()).isFalse();
+      w.finish();
+      assertThat(w.lineBuffersWipedForTesting()).isTrue();
+    } finally {
+      w.close();
+    }
+  }
 }

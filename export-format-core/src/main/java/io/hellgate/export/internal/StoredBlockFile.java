@@ -16,9 +16,11 @@ import java.nio.file.StandardOpenOption;
  * memory-safe, not a validator: whatever the file holds now, bytes that do not match pass 1 fail
  * as tampered content.
  *
- * <p>{@link #open} first walks the block headers up to the end of the range (one 5-byte read per
- * 64 KiB block) and returns null, so that the caller can inflate instead, if any block there is
- * not stored. Not thread-safe.
+ * <p>Only the reference layout is read in place: stored blocks of 65,535 bytes, each member's last
+ * block shorter or empty. {@link #open} first walks the block headers up to the end of the range
+ * (one 5-byte read per 64 KiB block) and returns null, so that the caller can inflate instead, if
+ * any block there is not stored or shorter than that (tiny stored blocks would make the walk cost
+ * one read per block). Not thread-safe.
  */
 public final class StoredBlockFile extends InputStream {
   private static final int RESERVED_FLAGS = 0xe0;
@@ -120,6 +122,9 @@ public final class StoredBlockFile extends InputStream {
     if ((len ^ nlen) != 0xffff) {
       throw new IOException("stored block length check failed at offset " + filePos);
     }
+    if (!lastBlock && len != StoredBlocks.MAX_BLOCK) {
+      return false; // not the reference layout
+    }
     filePos += 5;
     blockLeft = len;
     return true;
@@ -191,7 +196,7 @@ public final class StoredBlockFile extends InputStream {
     }
     while (blockLeft == 0) {
       if (!nextBlock()) {
-        throw new IOException("the file changed: a block that was stored is not any more");
+        throw new IOException("a block that was stored, and 65,535 bytes long, is not any more");
       }
     }
     int n = (int) Math.min(Math.min(len, blockLeft), remaining);

@@ -107,4 +107,26 @@ class StoredBlockFileProperties {
     broken[10 + 3] ^= 1; // NLEN of the first block
     assertThatThrownBy(() -> read(broken, 0, 10)).hasMessageContaining("length check");
   }
+
+  @Example
+  void declinesStoredBlocksShorterThanTheReferenceLayout() throws Exception {
+    // Valid gzip of 100-byte stored blocks: readable, but one header read per 100 bytes in place.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] d = data(1000, 2);
+    out.write(StoredGzipOutputStream.header());
+    for (int i = 0; i < d.length; i += 100) {
+      byte[] h = new byte[5];
+      StoredBlocks.header(h, 0, 100, i + 100 == d.length);
+      out.write(h);
+      out.write(d, i, 100);
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(d);
+    out.write(StoredGzipOutputStream.trailer((int) crc.getValue(), d.length));
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(out.toByteArray()))) {
+      assertThat(in.readAllBytes()).isEqualTo(d);
+    }
+    assertThat(read(out.toByteArray(), 0, 1000)).isNull();
+    assertThat(read(out.toByteArray(), 0, 50)).isNull(); // even a range within the first block
+  }
 }
