@@ -153,7 +153,7 @@ public final class ExportReader implements Closeable {
   public static ExportReader open(InputStream archive, Options options) throws IOException {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
-    return new ExportReader(options, ArchiveScanner.open(archive).maxDataBytes(options.maxDataBytes), null);
+    return new ExportReader(options, ArchiveScanner.open(counted(archive, options)).maxDataBytes(options.maxDataBytes), null);
   }
 
   /**
@@ -167,13 +167,51 @@ public final class ExportReader implements Closeable {
    */
   public static ExportReader open(Path archive, Options options) throws IOException {
     Objects.requireNonNull(options, "options");
-    InputStream in = Files.newInputStream(archive);
+    InputStream in = counted(Files.newInputStream(archive), options);
     try {
       return new ExportReader(options, ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes), archive);
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
     }
+  }
+
+  /** The archive stream, reporting bytes read to {@link Options.Builder#progress} if set. */
+  private static InputStream counted(InputStream in, Options options) {
+    java.util.function.LongConsumer progress = options.progress;
+    if (progress == null) {
+      return in;
+    }
+    return new java.io.FilterInputStream(in) {
+      private long total;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          progress.accept(++total);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          progress.accept(total += n);
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long k = super.skip(n);
+        if (k > 0) {
+          progress.accept(total += k);
+        }
+        return k;
+      }
+    };
   }
 
   /**
@@ -979,6 +1017,7 @@ public final class ExportReader implements Closeable {
     private final int maxLineBytes;
     private final boolean unverifiedStreaming;
     private final long maxDataBytes;
+    private final java.util.function.LongConsumer progress;
 
     private Options(Builder b) {
       this.keys = List.copyOf(b.keys);
@@ -987,6 +1026,7 @@ public final class ExportReader implements Closeable {
       this.maxLineBytes = b.maxLineBytes;
       this.unverifiedStreaming = b.unverifiedStreaming;
       this.maxDataBytes = b.maxDataBytes;
+      this.progress = b.progress;
     }
 
 
@@ -1004,6 +1044,7 @@ public final class ExportReader implements Closeable {
       private int maxLineBytes = ExportWriter.MAX_LINE_BYTES;
       private boolean unverifiedStreaming;
       private long maxDataBytes = AesGcm.MAX_PLAINTEXT_BYTES;
+      private java.util.function.LongConsumer progress;
 
       private Builder() {}
 
@@ -1052,6 +1093,22 @@ public final class ExportReader implements Closeable {
           throw new IllegalArgumentException("maxDataBytes must not be negative");
         }
         this.maxDataBytes = Math.min(maxDataBytes, AesGcm.MAX_PLAINTEXT_BYTES);
+        return this;
+      }
+
+      /**
+       * Called with the number of archive bytes read so far (compressed, from the start of the
+       * file or stream) as the reader reads it, on the thread that called the reader: a progress
+       * display for the verification pass, whose total is the archive's size. The release pass
+       * re-reads a file without reporting. Must be quick and must not call back into the reader.
+       *
+       * <pre>{@code
+       * AtomicLong read = new AtomicLong();
+       * ExportReader.options().key(key).progress(read::set).build(); // a UI thread polls read
+       * }</pre>
+       */
+      public Builder progress(java.util.function.LongConsumer archiveBytesRead) {
+        this.progress = Objects.requireNonNull(archiveBytesRead, "archiveBytesRead");
         return this;
       }
 

@@ -91,6 +91,29 @@ class ReleasePassTest {
     }
   }
 
+  @Test
+  void progressCountsTheArchiveBytesOfTheVerificationPass(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, big);
+    for (boolean fromFile : new boolean[] {true, false}) {
+      List<Long> seen = new ArrayList<>();
+      ExportReader.Options options = ExportReader.options()
+          .key(RecipientKey.of(Fixtures.RECIPIENT_KEY, Fixtures.RECIPIENT_CERT)).progress(seen::add).build();
+      try (ExportReader r = fromFile
+          ? ExportReader.open(archive, options)
+          : ExportReader.open(new ByteArrayInputStream(big), options)) {
+        r.verify();
+        assertThat(seen).isSorted().isNotEmpty();
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(big.length);
+        int calls = seen.size();
+        assertThat(drain(r)).isNull();
+        if (fromFile) {
+          assertThat(seen).as("the release pass re-reads the file without reporting").hasSize(calls);
+        }
+      }
+    }
+  }
+
   /** Review finding: a file cut short under the in-place read failed with a bare EOFException. */
   @Test
   void inPlaceReleaseReportsAFileShortenedWhileReadingAsTampered(@TempDir Path dir) throws Exception {

@@ -2,7 +2,6 @@ package io.hellgate.export.cli;
 
 import io.hellgate.export.ExportReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,18 +36,18 @@ final class ArchiveArgs {
       options.maxDataBytes(Sizes.parse(maxSize));
     }
     AtomicLong read = new AtomicLong();
-    InputStream in = Progress.counting(Files.newInputStream(archive), read);
+    options.progress(read::set);
     ExportReader reader = null;
+    // From the file itself: nothing is spooled, and the release pass re-reads the file in place
+    // (each chunk re-authenticated), so decrypting needs no temporary space.
     try (Progress progress = Progress.start(err, "verifying", read, Files.size(archive))) {
-      reader = ExportReader.open(in, options.build());
+      reader = ExportReader.open(archive, options.build());
       reader.verify();
       return reader;
     } catch (IOException | RuntimeException e) {
       try {
         if (reader != null) {
           reader.close();
-        } else {
-          in.close();
         }
       } catch (IOException closing) {
         e.addSuppressed(closing);

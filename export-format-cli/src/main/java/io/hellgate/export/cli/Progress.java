@@ -1,8 +1,5 @@
 package io.hellgate.export.cli;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -45,29 +42,6 @@ final class Progress implements AutoCloseable {
       p.thread.start();
     }
     return p;
-  }
-
-  /** Counts the bytes read through {@code in} into {@code counter}. */
-  static InputStream counting(InputStream in, AtomicLong counter) {
-    return new FilterInputStream(in) {
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-          counter.incrementAndGet();
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          counter.addAndGet(n);
-        }
-        return n;
-      }
-    };
   }
 
   @Override
