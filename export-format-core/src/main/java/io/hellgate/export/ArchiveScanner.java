@@ -6,6 +6,9 @@ import io.hellgate.export.internal.Spool;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import io.hellgate.export.internal.StoredBlockFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -100,6 +103,62 @@ final class ArchiveScanner {
       }
       return k;
     }
+  }
+
+  /**
+   * Opens an archive file: read straight from its stored blocks when it is in the reference writer's
+   * layout (no inflating; CRC-32 and ISIZE still checked), else as {@link #open(InputStream)}.
+   * {@code progress} (nullable) is told the archive bytes read so far.
+   */
+  static ArchiveScanner open(Path path, java.util.function.LongConsumer progress) throws IOException {
+    InputStream stored = StoredBlockFile.openWhole(path, progress);
+    if (stored != null) {
+      return new ArchiveScanner(InputStream.nullInputStream(), stored, new Budget(stored));
+    }
+    InputStream in = Files.newInputStream(path);
+    if (progress != null) {
+      in = counting(in, progress);
+    }
+    try {
+      return open(in);
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /** {@code in}, telling {@code progress} the bytes read through it so far. */
+  static InputStream counting(InputStream in, java.util.function.LongConsumer progress) {
+    return new java.io.FilterInputStream(in) {
+      private long total;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          progress.accept(++total);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          progress.accept(total += n);
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long k = super.skip(n);
+        if (k > 0) {
+          progress.accept(total += k);
+        }
+        return k;
+      }
+    };
   }
 
   static ArchiveScanner open(InputStream in) throws IOException {

@@ -167,51 +167,13 @@ public final class ExportReader implements Closeable {
    */
   public static ExportReader open(Path archive, Options options) throws IOException {
     Objects.requireNonNull(options, "options");
-    InputStream in = counted(Files.newInputStream(archive), options);
-    try {
-      return new ExportReader(options, ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes), archive);
-    } catch (IOException | RuntimeException e) {
-      in.close();
-      throw e;
-    }
+    // The constructor closes the scanner if it fails.
+    return new ExportReader(options, ArchiveScanner.open(archive, options.progress).maxDataBytes(options.maxDataBytes), archive);
   }
 
   /** The archive stream, reporting bytes read to {@link Options.Builder#progress} if set. */
   private static InputStream counted(InputStream in, Options options) {
-    java.util.function.LongConsumer progress = options.progress;
-    if (progress == null) {
-      return in;
-    }
-    return new java.io.FilterInputStream(in) {
-      private long total;
-
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-          progress.accept(++total);
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          progress.accept(total += n);
-        }
-        return n;
-      }
-
-      @Override
-      public long skip(long n) throws IOException {
-        long k = super.skip(n);
-        if (k > 0) {
-          progress.accept(total += k);
-        }
-        return k;
-      }
-    };
+    return options.progress == null ? in : ArchiveScanner.counting(in, options.progress);
   }
 
   /**

@@ -114,6 +114,20 @@ class ReleasePassTest {
     }
   }
 
+  /** A file in the writer's layout is read without inflating in pass 1 too; its CRC-32 still counts. */
+  @Test
+  void rejectsAWriterArchiveWithAWrongGzipCrcOpenedAsAFile(@TempDir Path dir) throws Exception {
+    byte[] bad = big.clone();
+    bad[bad.length - 8] ^= 1;
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, bad);
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::verify);
+      assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+      assertThat(e.getMessage()).contains("CRC-32");
+    }
+  }
+
   /** Review finding: a file cut short under the in-place read failed with a bare EOFException. */
   @Test
   void inPlaceReleaseReportsAFileShortenedWhileReadingAsTampered(@TempDir Path dir) throws Exception {

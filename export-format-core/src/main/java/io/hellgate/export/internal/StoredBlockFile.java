@@ -38,6 +38,11 @@ public final class StoredBlockFile extends InputStream {
   private boolean started;
   /** Decompressed bytes still to deliver. */
   private long remaining;
+  /** Whole-file mode: CRC-32 and ISIZE of each member are checked, the file must end after the last. */
+  private java.util.zip.CRC32 crc;
+  private long memberBytes;
+  private long fileSize;
+  private java.util.function.LongConsumer progress;
 
   private StoredBlockFile(FileChannel channel, long length) {
     this.channel = channel;
@@ -83,6 +88,55 @@ public final class StoredBlockFile extends InputStream {
     s.filePos = filePos;
     s.blockLeft = blockLeft;
     return s;
+  }
+
+  /**
+   * All decompressed bytes of the gzip file {@code path}, verified as a gzip reader must: each
+   * member's CRC-32 and ISIZE (an {@code IOException} at the member's end if they do not match), and
+   * nothing after the last member. Null, so that the caller inflates instead (and reports what is
+   * wrong), unless the file is in the reference layout from end to end: members of stored blocks of
+   * 65,535 bytes, the last member ending the file. The walk that decides this reads one 5-byte
+   * header per block. {@code progress}, if not null, is told the file offset reached after each read.
+   */
+  public static InputStream openWhole(Path path, java.util.function.LongConsumer progress) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      long size = channel.size();
+      StoredBlockFile walk = new StoredBlockFile(channel, Long.MAX_VALUE);
+      if (size < 18 || !walk.walksToEnd(size)) {
+        channel.close();
+        return null;
+      }
+      StoredBlockFile data = new StoredBlockFile(channel, Long.MAX_VALUE);
+      data.crc = new java.util.zip.CRC32();
+      data.fileSize = size;
+      data.progress = progress;
+      return data;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      return null; // whatever is wrong, the inflating reader reports it in its own words
+    }
+  }
+
+  /** Whether every block of every member is in the reference layout and the last member ends at {@code size}. */
+  private boolean walksToEnd(long size) throws IOException {
+    while (true) {
+      if (!nextBlock()) {
+        return false;
+      }
+      filePos += blockLeft;
+      blockLeft = 0;
+      if (lastBlock) {
+        long end = filePos + 8;
+        if (end == size) {
+          return true;
+        }
+        if (end > size) {
+          return false;
+        }
+        // Another member must follow: nextBlock() parses its header (or throws).
+      }
+    }
   }
 
   /** Walks headers until {@code target} decompressed bytes lie behind; false at a non-stored block. */
@@ -195,6 +249,16 @@ public final class StoredBlockFile extends InputStream {
       return 0;
     }
     while (blockLeft == 0) {
+      if (crc != null && started && lastBlock) {
+        checkTrailer();
+        if (filePos + 8 == fileSize) {
+          if (progress != null) {
+            progress.accept(fileSize);
+          }
+          remaining = 0;
+          return -1;
+        }
+      }
       if (!nextBlock()) {
         throw new IOException("a block that was stored, and 65,535 bytes long, is not any more");
       }
@@ -207,7 +271,30 @@ public final class StoredBlockFile extends InputStream {
     filePos += got;
     blockLeft -= got;
     remaining -= got;
+    if (crc != null) {
+      crc.update(b, off, got);
+      memberBytes += got;
+      if (progress != null) {
+        progress.accept(filePos);
+      }
+    }
     return got;
+  }
+
+  /** Checks the trailer of the member that just ended, and positions after it. */
+  private void checkTrailer() throws IOException {
+    readAt(small, 8);
+    int expectedCrc = (small[0] & 0xff) | (small[1] & 0xff) << 8 | (small[2] & 0xff) << 16 | (small[3] & 0xff) << 24;
+    int expectedSize = (small[4] & 0xff) | (small[5] & 0xff) << 8 | (small[6] & 0xff) << 16 | (small[7] & 0xff) << 24;
+    if (expectedCrc != (int) crc.getValue()) {
+      throw new IOException("gzip CRC-32 mismatch");
+    }
+    if (expectedSize != (int) memberBytes) {
+      throw new IOException("gzip ISIZE mismatch");
+    }
+    crc.reset();
+    memberBytes = 0;
+    // nextBlock() skips these 8 bytes itself when it parses the next member's header.
   }
 
   @Override

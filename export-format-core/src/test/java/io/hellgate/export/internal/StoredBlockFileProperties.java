@@ -52,6 +52,18 @@ class StoredBlockFileProperties {
     assertThat(read(stored(d), start, length)).isEqualTo(Arrays.copyOfRange(d, start, start + length));
   }
 
+  private static byte[] readWhole(byte[] file) throws Exception {
+    Path p = Files.createTempFile("stored", ".gz");
+    try {
+      Files.write(p, file);
+      try (InputStream in = StoredBlockFile.openWhole(p, null)) {
+        return in == null ? null : in.readAllBytes();
+      }
+    } finally {
+      Files.delete(p);
+    }
+  }
+
   @Property(tries = 30)
   void followsConcatenatedMembersAndOptionalHeaderFields(
       @ForAll @Size(max = 5000) byte[] a, @ForAll @Size(max = 5000) byte[] b, @ForAll @IntRange(max = 31) int flags)
@@ -84,6 +96,7 @@ class StoredBlockFileProperties {
     System.arraycopy(a, 0, both, 0, a.length);
     System.arraycopy(b, 0, both, a.length, b.length);
     assertThat(read(file, 0, both.length)).isEqualTo(both);
+    assertThat(readWhole(file)).isEqualTo(both);
     // And the JDK agrees that this is the gzip stream we think it is.
     try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(file))) {
       assertThat(in.readAllBytes()).isEqualTo(both);
@@ -128,5 +141,35 @@ class StoredBlockFileProperties {
     }
     assertThat(read(out.toByteArray(), 0, 1000)).isNull();
     assertThat(read(out.toByteArray(), 0, 50)).isNull(); // even a range within the first block
+  }
+
+  @Property(tries = 40)
+  void wholeFileReadsWhatTheJdkInflates(@ForAll @IntRange(max = 200_000) int size, @ForAll int seed) throws Exception {
+    byte[] d = data(size, seed);
+    assertThat(readWhole(stored(d))).isEqualTo(d);
+  }
+
+  @Example
+  void wholeFileChecksCrcAndIsizeAtTheEnd() throws Exception {
+    byte[] file = stored(data(100_000, 3));
+    for (int at : new int[] {file.length - 8, file.length - 1}) { // a CRC byte, an ISIZE byte
+      byte[] bad = file.clone();
+      bad[at] ^= 1;
+      assertThatThrownBy(() -> readWhole(bad)).isInstanceOf(java.io.IOException.class).hasMessageContaining("mismatch");
+    }
+  }
+
+  @Example
+  void wholeFileDeclinesTrailingBytesTruncationAndOtherLayouts() throws Exception {
+    byte[] file = stored(data(100_000, 4));
+    byte[] trailing = Arrays.copyOf(file, file.length + 3);
+    assertThat(readWhole(trailing)).isNull();
+    assertThat(readWhole(Arrays.copyOf(file, file.length - 1))).isNull();
+    assertThat(readWhole(new byte[0])).isNull();
+    ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(deflated)) {
+      gz.write(new byte[1000]); // compressible: a fixed or dynamic Huffman block, not a stored one
+    }
+    assertThat(readWhole(deflated.toByteArray())).isNull();
   }
 }
