@@ -38,13 +38,33 @@ public final class AesGcm {
 
   private AesGcm() {}
 
+  /** Slices handed out small so far in this JVM (a heuristic counter; races only blur it). */
+  private static int warmupCalls;
+  private static final int WARMUP_CALLS = 30_000;
+  private static final int WARMUP_SLICE = 256;
+
+  /**
+   * The slice for the next cipher or digest call: {@link #SLICE}, except for this JVM's first
+   * {@value #WARMUP_CALLS} calls, which get {@value #WARMUP_SLICE} bytes. SunJCE's GHASH, AES-CTR
+   * and SHA-256 intrinsics apply only once C2 has compiled their callers, which it does after some
+   * thousands of calls; small first slices reach that count after a few MiB instead of tens of MiB
+   * of the first export, which until then runs in interpreted or C1 code at tens of MB/s.
+   */
+  public static int slice() {
+    if (warmupCalls < WARMUP_CALLS) {
+      warmupCalls++;
+      return WARMUP_SLICE;
+    }
+    return SLICE;
+  }
+
   /**
    * Runs {@code len} bytes through {@code ctr} (a {@link #keystream}) in {@link #SLICE}-sized calls;
    * CTR returns as many bytes as it is given.
    */
   public static void ctr(Cipher ctr, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
-    for (int done = 0; done < len; done += SLICE) {
-      int n = Math.min(SLICE, len - done);
+    for (int done = 0, n; done < len; done += n) {
+      n = Math.min(slice(), len - done);
       if (ctr.update(in, off + done, n, out, outOff + done) != n) {
         throw new IllegalStateException("AES-CTR returned a short block");
       }
@@ -53,8 +73,9 @@ public final class AesGcm {
 
   /** Feeds {@code len} bytes to {@code digest} in {@link #SLICE}-sized calls. */
   public static void digest(MessageDigest digest, byte[] in, int off, int len) {
-    for (int done = 0; done < len; done += SLICE) {
-      digest.update(in, off + done, Math.min(SLICE, len - done));
+    for (int done = 0, n; done < len; done += n) {
+      n = Math.min(slice(), len - done);
+      digest.update(in, off + done, n);
     }
   }
 

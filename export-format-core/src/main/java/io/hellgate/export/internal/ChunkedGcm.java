@@ -122,7 +122,7 @@ public final class ChunkedGcm {
       if (!open) {
         startChunk();
       }
-      int n = Math.min(Math.min(len, chunkBytes - inChunk), AesGcm.SLICE);
+      int n = Math.min(Math.min(len, chunkBytes - inChunk), AesGcm.slice());
       written += gcm.update(in, off, n, out, outOff + written);
       off += n;
       len -= n;
