@@ -450,8 +450,17 @@ public final class ExportReader implements Closeable {
     if (!advance(false)) {
       return null;
     }
-    return java.nio.ByteBuffer.wrap(lineArray, lineOff, lineLen).slice().asReadOnlyBuffer();
+    if (lineArray != viewArray) {
+      // One read-only view per backing buffer, sliced per line: one allocation per line, not three.
+      viewArray = lineArray;
+      view = java.nio.ByteBuffer.wrap(lineArray).asReadOnlyBuffer();
+    }
+    return view.slice(lineOff, lineLen);
   }
+
+  /** The array {@link #view} is a read-only view of. */
+  private byte[] viewArray;
+  private java.nio.ByteBuffer view;
 
   /**
    * The next record, or {@code null} at the end.

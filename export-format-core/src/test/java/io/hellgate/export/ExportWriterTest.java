@@ -281,6 +281,11 @@ class ExportWriterTest {
     try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
       for (int i = 0; i < 3; i++) {
         java.nio.ByteBuffer got = r.nextLineBytes();
+        // A read-only view of exactly the line: index 0 is its first byte, nothing beyond it.
+        assertThat(got.isReadOnly()).isTrue();
+        assertThat(got.position()).isZero();
+        assertThat(got.capacity()).isEqualTo(line.length);
+        assertThat(got.get(0)).isEqualTo(line[0]);
         byte[] copy = new byte[got.remaining()];
         got.get(copy);
         assertThat(copy).isEqualTo(line);

@@ -330,13 +330,19 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    /** CPU nanoseconds so far per thread name (threads of one name summed). */
+    /** CPU nanoseconds so far per thread name (threads of one name summed), and the whole process's. */
     synchronized Map<String, Long> snapshot() {
       sample();
       Map<String, Long> m = new java.util.TreeMap<>();
       last.forEach((id, t) -> m.merge(names.get(id), t, Long::sum));
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean) {
+        m.put(PROCESS, ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
+      }
       return m;
     }
+
+    /** The key of the whole process's CPU time (all threads, JIT compiler and GC included). */
+    static final String PROCESS = "(whole process)";
 
     String line(String phase, Map<String, Long> before, Map<String, Long> after) {
       StringBuilder b = new StringBuilder(phase).append(':');
