@@ -182,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
     if (cpu != null) {
       cpu.close();
       out.println();
-      out.println("CPU seconds per thread and phase (sampled every 10 ms; GC and JIT threads not shown):");
+      out.println("CPU seconds per thread and phase (sampled every 10 ms; JIT and GC threads count only in \"(whole process)\"):");
       cpuLines.forEach(out::println);
     }
     if (components) {
