@@ -39,6 +39,7 @@ final class ArchiveScanner {
   private String dataName;
   private long dataSize = -1;
   private boolean dataIsCurrentEntry;
+  private boolean readInPlace;
 
   private ArchiveScanner(InputStream compressed, InputStream inflated, Budget budget) {
     this.compressed = compressed;
@@ -113,7 +114,9 @@ final class ArchiveScanner {
   static ArchiveScanner open(Path path, java.util.function.LongConsumer progress) throws IOException {
     InputStream stored = StoredBlockFile.openWhole(path, progress);
     if (stored != null) {
-      return new ArchiveScanner(InputStream.nullInputStream(), stored, new Budget(stored));
+      ArchiveScanner s = new ArchiveScanner(InputStream.nullInputStream(), stored, new Budget(stored));
+      s.readInPlace = true;
+      return s;
     }
     InputStream in = Files.newInputStream(path);
     if (progress != null) {
@@ -264,6 +267,11 @@ final class ArchiveScanner {
    */
   long dataOffset() {
     return budget.consumed;
+  }
+
+  /** Whether the archive is read from its stored blocks in place (the reference layout), not inflated. */
+  boolean readInPlace() {
+    return readInPlace;
   }
 
   /** The data entry's size in bytes, as its header declares it. */
@@ -427,10 +435,16 @@ final class ArchiveScanner {
     return new ExportFormatException(Reason.MALFORMED_ARCHIVE, message);
   }
 
-  static ExportFormatException corrupt(Exception e) {
+  static IOException corrupt(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ExportFormatException) {
         return (ExportFormatException) t; // ours, possibly wrapped by commons-compress
+      }
+      if (t instanceof java.io.InterruptedIOException || t instanceof java.nio.channels.ClosedByInterruptException) {
+        // Not the archive's fault: the reading thread was interrupted.
+        java.io.InterruptedIOException x = new java.io.InterruptedIOException("interrupted while reading the archive");
+        x.initCause(t);
+        return x;
       }
     }
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : RecordValidation.printable(e.getMessage());

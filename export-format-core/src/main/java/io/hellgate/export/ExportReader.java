@@ -284,6 +284,16 @@ public final class ExportReader implements Closeable {
     }
   }
 
+  private static AuthenticationFailedException changedFile(IOException cause) {
+    AuthenticationFailedException t = new AuthenticationFailedException(
+        Reason.TAMPERED_CONTENT,
+        "the archive file changed after it was authenticated" + (cause == null ? "" : ": " + cause.getMessage()));
+    if (cause != null) {
+      t.initCause(cause);
+    }
+    return t;
+  }
+
   /**
    * Opens the archive file again at its data entry, for the release pass. The file may have
    * changed since pass 1: every chunk read from it is checked against pass 1's chunk tags before
@@ -291,31 +301,34 @@ public final class ExportReader implements Closeable {
    */
   private InputStream reopenData() throws IOException {
     // The reference writer's stored blocks: read the data in place, no inflating (chunk tags
-    // authenticate what is read). Anything else, or a file that no longer parses: inflate again.
+    // authenticate what is read). Anything else is inflated again.
+    InputStream stored;
     try {
-      InputStream stored = StoredBlockFile.open(sourcePath, dataOffset, scanner.dataSize());
-      if (stored != null) {
-        releaseReadInPlace = true;
-        return new java.io.FilterInputStream(stored) {
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            try {
-              return super.read(b, off, len);
-            } catch (ExportFormatException e) {
-              throw e;
-            } catch (IOException e) {
-              // The file was changed under the walk (shortened, blocks rewritten): as tampered as
-              // a changed byte, which the chunk tags would catch.
-              AuthenticationFailedException t = new AuthenticationFailedException(
-                  Reason.TAMPERED_CONTENT, "the archive file changed after it was authenticated: " + e.getMessage());
-              t.initCause(e);
-              throw t;
-            }
-          }
-        };
+      stored = StoredBlockFile.open(sourcePath, dataOffset, scanner.dataSize());
+    } catch (StoredBlockFile.Mismatch | java.io.EOFException e) {
+      if (scanner.readInPlace()) {
+        throw changedFile(e); // pass 1 read these very blocks: the file changed since
       }
-    } catch (IOException e) {
-      // Changed into something the walk cannot follow: the inflating path below says what is wrong.
+      stored = null; // changed into something the walk cannot follow: inflating says what is wrong
+    }
+    if (stored == null && scanner.readInPlace()) {
+      throw changedFile(null);
+    }
+    if (stored != null) {
+      releaseReadInPlace = true;
+      InputStream blocks = stored;
+      return new java.io.FilterInputStream(blocks) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (StoredBlockFile.Mismatch | java.io.EOFException e) {
+            // Shortened or rewritten under the walk: as tampered as a changed byte, which the
+            // chunk tags would catch. Other I/O errors and interruption pass through.
+            throw changedFile(e);
+          }
+        }
+      };
     }
     InputStream in = Files.newInputStream(sourcePath);
     try {
@@ -550,7 +563,9 @@ public final class ExportReader implements Closeable {
           Reason.MALFORMED_RECORD, "line " + (linesReleased + 1) + " is longer than " + options.maxLineBytes + " bytes");
     }
     if (carryLen + len > carry.length) {
-      carry = Arrays.copyOf(carry, Math.max(carryLen + len, carry.length * 2));
+      byte[] bigger = Arrays.copyOf(carry, Math.max(carryLen + len, carry.length * 2));
+      Arrays.fill(carry, (byte) 0); // plaintext: the old array is not left behind
+      carry = bigger;
     }
     System.arraycopy(pbuf, from, carry, carryLen, len);
     carryLen += len;
@@ -602,6 +617,8 @@ public final class ExportReader implements Closeable {
       Arrays.fill(pbuf, (byte) 0);
     }
     Arrays.fill(carry, (byte) 0);
+    viewArray = null;
+    view = null;
   }
 
   /** Deletes the spool and releases the archive. */

@@ -1,11 +1,13 @@
 package io.hellgate.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.hellgate.export.ExportFormatException.Reason;
 import io.hellgate.export.internal.ChunkedGcm;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +127,68 @@ class ReleasePassTest {
       ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::verify);
       assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
       assertThat(e.getMessage()).contains("CRC-32");
+    }
+  }
+
+  /** Second review: an interrupt is not tampering; it surfaces as an I/O error of its own. */
+  @Test
+  void interruptingTheReleasePassIsNotReportedAsTampering(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, big);
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      r.verify();
+      assertThat(r.nextLine()).isEqualTo(lines.get(0));
+      Thread.currentThread().interrupt();
+      Throwable t = catchThrowable(() -> {
+        while (r.nextLine() != null) {
+          // until the interrupt is noticed
+        }
+      });
+      assertThat(Thread.interrupted()).isTrue(); // clears the flag for the next test
+      assertThat(t).isInstanceOf(IOException.class).isNotInstanceOf(ExportFormatException.class);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  /** Second review: a malformed gzip FEXTRA field was accepted from a file, rejected from a stream. */
+  @Test
+  void malformedGzipExtraFieldIsRejectedFromAFileAsFromAStream(@TempDir Path dir) throws Exception {
+    byte[] withExtra = new byte[big.length + 3];
+    System.arraycopy(big, 0, withExtra, 0, 10);
+    withExtra[3] |= 4; // FEXTRA
+    withExtra[10] = 1; // XLEN = 1: one byte, too short for a subfield header
+    withExtra[11] = 0;
+    withExtra[12] = 1;
+    System.arraycopy(big, 10, withExtra, 13, big.length - 10);
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, withExtra);
+    for (boolean fromFile : new boolean[] {true, false}) {
+      ExportFormatException e = catchThrowableOfType(ExportFormatException.class, () -> {
+        try (ExportReader r = fromFile
+            ? ExportReader.open(archive, Fixtures.readerOptions())
+            : ExportReader.open(new ByteArrayInputStream(withExtra), Fixtures.readerOptions())) {
+          r.verify();
+        }
+      });
+      assertThat(e).as(fromFile ? "from a file" : "from a stream").isNotNull();
+      assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+    }
+  }
+
+  /** Second review: a file cut short between the passes is tampering, not a corrupt archive. */
+  @Test
+  void fileShortenedBetweenThePassesIsTampering(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("export.tgz");
+    Files.write(archive, big);
+    try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
+      r.verify();
+      try (RandomAccessFile f = new RandomAccessFile(archive.toFile(), "rw")) {
+        f.setLength(big.length / 2);
+      }
+      ExportFormatException e = drain(r);
+      assertThat(e).isInstanceOf(AuthenticationFailedException.class);
+      assertThat(e.reason()).isEqualTo(Reason.TAMPERED_CONTENT);
     }
   }
 

@@ -26,6 +26,29 @@ final class ArchiveArgs {
   String maxSize;
 
   /**
+   * A stream that never asks the file for its position: {@code skip} reads and discards and
+   * {@code available} says 0, since a pipe cannot seek ("Illegal seek").
+   */
+  private static java.io.InputStream sequential(java.io.InputStream in) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public int available() {
+        return 0;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        byte[] discard = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+        long left = n;
+        for (int r; left > 0 && (r = read(discard, 0, (int) Math.min(discard.length, left))) > 0; ) {
+          left -= r;
+        }
+        return n - left;
+      }
+    };
+  }
+
+  /**
    * Opens the archive and verifies it completely (progress on stderr for long runs on a terminal).
    * The caller closes the returned reader; on failure nothing stays open.
    */
@@ -41,7 +64,11 @@ final class ArchiveArgs {
     // From the file itself: nothing is spooled, and the release pass re-reads the file in place
     // (each chunk re-authenticated), so decrypting needs no temporary space.
     try (Progress progress = Progress.start(err, "verifying", read, Files.size(archive))) {
-      reader = ExportReader.open(archive, options.build());
+      // A regular file is read twice in place; a pipe or FIFO can be read once only, so it is
+      // opened as a stream (its ciphertext spooled for the release pass).
+      reader = Files.isRegularFile(archive)
+          ? ExportReader.open(archive, options.build())
+          : ExportReader.open(sequential(Files.newInputStream(archive)), options.build());
       reader.verify();
       return reader;
     } catch (IOException | RuntimeException e) {

@@ -100,6 +100,26 @@ class ExportToolTest {
     assertThat(out.toString()).contains("guardian_instance: c1.on-hellgate.cloud").contains("record_count:      5");
   }
 
+  /** Review note: a FIFO (or `<(cat export.tgz)`) can be read once only and cannot seek. */
+  @Test
+  void decryptReadsAnArchiveFromAFifo() throws Exception {
+    encrypt();
+    Path fifo = dir.resolve("export.fifo");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+    Thread feeder = new Thread(() -> {
+      try (var o = Files.newOutputStream(fifo)) {
+        o.write(Files.readAllBytes(dir.resolve("export.tgz")));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    feeder.start();
+    assertThat(run("decrypt", fifo.toString(), "--key", p("recipient-key.pem"), "--out", p("out.jsonl"))).as(err.toString()).isZero();
+    feeder.join(10_000);
+    assertThat(Files.readString(dir.resolve("out.jsonl"))).isEqualTo(Files.readString(dir.resolve("tokens.jsonl")));
+  }
+
   @Test
   void wrongKeyExitsOneAndLeavesNoOutputFile() throws Exception {
     encrypt();

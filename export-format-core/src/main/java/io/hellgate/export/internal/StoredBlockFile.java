@@ -29,8 +29,22 @@ public final class StoredBlockFile extends InputStream {
   private static final int FNAME = 8;
   private static final int FCOMMENT = 16;
 
+  /**
+   * The file is not (or no longer) what the walk expects: a check failed or a header is not where
+   * it should be. Distinct from I/O errors and interruption, which pass through as they are.
+   */
+  public static final class Mismatch extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Mismatch(String message) {
+      super(message);
+    }
+  }
+
   private final FileChannel channel;
   private final byte[] small = new byte[10];
+  /** Whole-file mode: only the reference writer's header (no optional fields) is read in place. */
+  private boolean plainHeadersOnly;
   /** File offset of the next byte to read: payload, or the next header when {@link #blockLeft} is 0. */
   private long filePos;
   private int blockLeft;
@@ -103,6 +117,7 @@ public final class StoredBlockFile extends InputStream {
     try {
       long size = channel.size();
       StoredBlockFile walk = new StoredBlockFile(channel, Long.MAX_VALUE);
+      walk.plainHeadersOnly = true;
       if (size < 18 || !walk.walksToEnd(size)) {
         channel.close();
         return null;
@@ -112,9 +127,12 @@ public final class StoredBlockFile extends InputStream {
       data.fileSize = size;
       data.progress = progress;
       return data;
-    } catch (IOException | RuntimeException e) {
+    } catch (Mismatch | EOFException e) {
       channel.close();
       return null; // whatever is wrong, the inflating reader reports it in its own words
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
   }
 
@@ -174,7 +192,7 @@ public final class StoredBlockFile extends InputStream {
     int len = (small[1] & 0xff) | (small[2] & 0xff) << 8;
     int nlen = (small[3] & 0xff) | (small[4] & 0xff) << 8;
     if ((len ^ nlen) != 0xffff) {
-      throw new IOException("stored block length check failed at offset " + filePos);
+      throw new Mismatch("stored block length check failed at offset " + filePos);
     }
     if (!lastBlock && len != StoredBlocks.MAX_BLOCK) {
       return false; // not the reference layout
@@ -188,9 +206,12 @@ public final class StoredBlockFile extends InputStream {
   private void member() throws IOException {
     readAt(small, 10);
     if ((small[0] & 0xff) != 0x1f || (small[1] & 0xff) != 0x8b || small[2] != 8 || (small[3] & RESERVED_FLAGS) != 0) {
-      throw new IOException("no gzip member header at offset " + filePos);
+      throw new Mismatch("no gzip member header at offset " + filePos);
     }
     int flags = small[3];
+    if (plainHeadersOnly && (flags & ~1) != 0) {
+      throw new Mismatch("gzip header has optional fields"); // left to the inflating reader's checks
+    }
     filePos += 10;
     if ((flags & FEXTRA) != 0) {
       readAt(small, 2);
@@ -260,7 +281,7 @@ public final class StoredBlockFile extends InputStream {
         }
       }
       if (!nextBlock()) {
-        throw new IOException("a block that was stored, and 65,535 bytes long, is not any more");
+        throw new Mismatch("a block that was stored, and 65,535 bytes long, is not any more");
       }
     }
     int n = (int) Math.min(Math.min(len, blockLeft), remaining);
@@ -287,10 +308,10 @@ public final class StoredBlockFile extends InputStream {
     int expectedCrc = (small[0] & 0xff) | (small[1] & 0xff) << 8 | (small[2] & 0xff) << 16 | (small[3] & 0xff) << 24;
     int expectedSize = (small[4] & 0xff) | (small[5] & 0xff) << 8 | (small[6] & 0xff) << 16 | (small[7] & 0xff) << 24;
     if (expectedCrc != (int) crc.getValue()) {
-      throw new IOException("gzip CRC-32 mismatch");
+      throw new Mismatch("gzip CRC-32 mismatch");
     }
     if (expectedSize != (int) memberBytes) {
-      throw new IOException("gzip ISIZE mismatch");
+      throw new Mismatch("gzip ISIZE mismatch");
     }
     crc.reset();
     memberBytes = 0;
