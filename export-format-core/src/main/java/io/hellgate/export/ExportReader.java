@@ -300,23 +300,19 @@ public final class ExportReader implements Closeable {
    * any of it is released.
    */
   private InputStream reopenData() throws IOException {
-    // The reference writer's stored blocks: read the data in place, no inflating (chunk tags
-    // authenticate what is read). Anything else is inflated again.
-    InputStream stored;
-    try {
-      stored = StoredBlockFile.open(sourcePath, dataOffset, scanner.dataSize());
-    } catch (StoredBlockFile.Mismatch | java.io.EOFException e) {
-      if (scanner.readInPlace()) {
-        throw changedFile(e); // pass 1 read these very blocks: the file changed since
+    if (scanner.readInPlace()) {
+      // Pass 1 read the reference writer's stored blocks in place: so does this pass, without
+      // inflating (the chunk tags authenticate what is read). The file can only have changed since.
+      InputStream blocks;
+      try {
+        blocks = StoredBlockFile.open(sourcePath, dataOffset, scanner.dataSize());
+      } catch (StoredBlockFile.Mismatch | java.io.EOFException e) {
+        throw changedFile(e);
       }
-      stored = null; // changed into something the walk cannot follow: inflating says what is wrong
-    }
-    if (stored == null && scanner.readInPlace()) {
-      throw changedFile(null);
-    }
-    if (stored != null) {
+      if (blocks == null) {
+        throw changedFile(null);
+      }
       releaseReadInPlace = true;
-      InputStream blocks = stored;
       return new java.io.FilterInputStream(blocks) {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
@@ -330,6 +326,7 @@ public final class ExportReader implements Closeable {
         }
       };
     }
+    // Any other layout: inflate again.
     InputStream in = Files.newInputStream(sourcePath);
     try {
       ArchiveScanner again = ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes);
@@ -1046,13 +1043,16 @@ public final class ExportReader implements Closeable {
         return this;
       }
 
-      /** Where ciphertext may be spooled; by default {@code java.io.tmpdir}. */
+      /**
+       * Where the ciphertext of an archive read from a stream is spooled for the release pass; by
+       * default {@code java.io.tmpdir}. An archive opened as a {@code Path} is read twice instead.
+       */
       public Builder spoolDirectory(Path spoolDirectory) {
         this.spoolDirectory = spoolDirectory;
         return this;
       }
 
-      /** Ciphertext kept in memory before spooling to disk; default 8 MiB, at most 64 MiB. */
+      /** Stream sources: ciphertext kept in memory before spooling to disk; default 8 MiB, at most 64 MiB. */
       public Builder memorySpoolBytes(int memorySpoolBytes) {
         if (memorySpoolBytes < 0 || memorySpoolBytes > (64 << 20)) {
           throw new IllegalArgumentException("memorySpoolBytes must be 0 to 64 MiB");
