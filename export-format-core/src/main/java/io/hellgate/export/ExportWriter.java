@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -713,7 +712,10 @@ public final class ExportWriter implements Closeable {
         return this;
       }
 
-      /** Ciphertext kept in memory before spooling to disk; default 8 MiB, at most 64 MiB. */
+      /**
+       * {@code OutputStream} targets: ciphertext kept in memory before spooling to disk; default
+       * 8 MiB, at most 64 MiB. A {@code Path} target writes its ciphertext in place.
+       */
       public Builder memorySpoolBytes(int memorySpoolBytes) {
         if (memorySpoolBytes < 0 || memorySpoolBytes > (64 << 20)) {
           throw new IllegalArgumentException("memorySpoolBytes must be 0 to 64 MiB");

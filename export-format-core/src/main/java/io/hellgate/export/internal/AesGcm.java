@@ -30,6 +30,7 @@ public final class AesGcm {
    * intrinsics apply only once C2 has compiled the engine's {@code update} (after ~5,000 calls);
    * until then a pure-Java fallback runs at ~70 MB/s. With 128 KiB calls that phase lasts for the
    * first ~600 MiB of a fresh JVM; with 4 KiB calls, for ~20 MiB (measured: docs/performance.md).
+   * The slice once a JVM is warm: {@link #slice()} hands out smaller ones before.
    */
   public static final int SLICE = 4096;
 
@@ -59,7 +60,7 @@ public final class AesGcm {
   }
 
   /**
-   * Runs {@code len} bytes through {@code ctr} (a {@link #keystream}) in {@link #SLICE}-sized calls;
+   * Runs {@code len} bytes through {@code ctr} (a {@link #keystream}) in {@link #slice()}-sized calls;
    * CTR returns as many bytes as it is given.
    */
   public static void ctr(Cipher ctr, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
@@ -71,7 +72,7 @@ public final class AesGcm {
     }
   }
 
-  /** Feeds {@code len} bytes to {@code digest} in {@link #SLICE}-sized calls. */
+  /** Feeds {@code len} bytes to {@code digest} in {@link #slice()}-sized calls. */
   public static void digest(MessageDigest digest, byte[] in, int off, int len) {
     for (int done = 0, n; done < len; done += n) {
       n = Math.min(slice(), len - done);
