@@ -42,6 +42,11 @@ class ReleasePassTest {
     assertThat(lines).hasSize(records.size());
   }
 
+  /** Writes {@code bytes} to {@code export.tgz} in {@code dir}. */
+  private static Path archiveFile(Path dir, byte[] bytes) throws java.io.IOException {
+    return Files.write(dir.resolve("export.tgz"), bytes);
+  }
+
   /** Drains the reader; returns the failure after checking that only authentic lines came out. */
   private static ExportFormatException drain(ExportReader r) {
     List<String> released = new ArrayList<>();
@@ -76,8 +81,7 @@ class ReleasePassTest {
 
   @Test
   void readsAFileWithoutSpoolingIt(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     Path spoolDir = Files.createDirectory(dir.resolve("spool"));
     ExportReader.Options options = ExportReader.options()
         .key(RecipientKey.of(Fixtures.RECIPIENT_KEY, Fixtures.RECIPIENT_CERT))
@@ -95,8 +99,7 @@ class ReleasePassTest {
 
   @Test
   void progressCountsTheArchiveBytesOfTheVerificationPass(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     for (boolean fromFile : new boolean[] {true, false}) {
       List<Long> seen = new ArrayList<>();
       ExportReader.Options options = ExportReader.options()
@@ -121,8 +124,7 @@ class ReleasePassTest {
   void rejectsAWriterArchiveWithAWrongGzipCrcOpenedAsAFile(@TempDir Path dir) throws Exception {
     byte[] bad = big.clone();
     bad[bad.length - 8] ^= 1;
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, bad);
+    Path archive = archiveFile(dir, bad);
     try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
       ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::verify);
       assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
@@ -133,8 +135,7 @@ class ReleasePassTest {
   /** Second review: an interrupt is not tampering; it surfaces as an I/O error of its own. */
   @Test
   void interruptingTheReleasePassIsNotReportedAsTampering(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
       r.verify();
       assertThat(r.nextLine()).isEqualTo(lines.get(0));
@@ -161,8 +162,7 @@ class ReleasePassTest {
     withExtra[11] = 0;
     withExtra[12] = 1;
     System.arraycopy(big, 10, withExtra, 13, big.length - 10);
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, withExtra);
+    Path archive = archiveFile(dir, withExtra);
     for (boolean fromFile : new boolean[] {true, false}) {
       ExportFormatException e = catchThrowableOfType(ExportFormatException.class, () -> {
         try (ExportReader r = fromFile
@@ -179,8 +179,7 @@ class ReleasePassTest {
   /** Second review: a file cut short between the passes is tampering, not a corrupt archive. */
   @Test
   void fileShortenedBetweenThePassesIsTampering(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
       r.verify();
       try (RandomAccessFile f = new RandomAccessFile(archive.toFile(), "rw")) {
@@ -195,8 +194,7 @@ class ReleasePassTest {
   /** Review finding: a file cut short under the in-place read failed with a bare EOFException. */
   @Test
   void inPlaceReleaseReportsAFileShortenedWhileReadingAsTampered(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
       assertThat(r.nextLine()).isEqualTo(lines.get(0)); // the in-place stream is open now
       try (RandomAccessFile f = new RandomAccessFile(archive.toFile(), "rw")) {
@@ -217,8 +215,7 @@ class ReleasePassTest {
   /** The in-place read of pass 2 trusts the file no more than the inflating one did. */
   @Test
   void inPlaceReleaseRejectsACiphertextByteChangedInTheFile(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     // The writer's layout: 10-byte gzip header, then a 5-byte header before every 65,535 tar bytes.
     int manifestLength = TestArchives.data(big, "manifest.json").length;
     long dataStart = 512 + (manifestLength + 511) / 512 * 512 + 512;
@@ -251,8 +248,7 @@ class ReleasePassTest {
 
   @Test
   void rejectsAFileChangedAfterVerificationAndReleasesOnlyChunksBeforeTheChange(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
       r.verify();
       Files.write(archive, withCiphertextByteFlipped(2 * ChunkedGcm.CHUNK_BYTES + 100));
@@ -267,8 +263,7 @@ class ReleasePassTest {
 
   @Test
   void rejectsAFileTruncatedOrReplacedAfterVerification(@TempDir Path dir) throws Exception {
-    Path archive = dir.resolve("export.tgz");
-    Files.write(archive, big);
+    Path archive = archiveFile(dir, big);
     try (ExportReader r = ExportReader.open(archive, Fixtures.readerOptions())) {
       r.verify();
       Files.write(archive, withCiphertextByteFlipped(7));
