@@ -8,9 +8,9 @@ import io.hellgate.export.internal.Fingerprints;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.LineCheck;
 import io.hellgate.export.internal.RsaOaep;
+import io.hellgate.export.internal.SharingPipeline;
 import io.hellgate.export.internal.Spool;
 import io.hellgate.export.internal.StoredBlocks;
-import io.hellgate.export.internal.Pipeline;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,7 +55,7 @@ import java.util.UUID;
  * {@code finish()} aborts it and writes nothing, so an exception inside a try-with-resources block
  * never produces a truncated export. After any failure the writer is unusable.
  *
- * <p>Not thread-safe: one thread writes one export. Exports larger than one 128 KiB chunk are
+ * <p>Not thread-safe: one thread writes one export. Exports larger than one 512 KiB chunk are
  * encrypted and stored on a second, internal daemon thread while the caller fills the next chunk
  * (SHA-256 runs on whichever of the two threads has time for it); it ends with {@link #finish()} or
  * {@link #close()}.
@@ -81,7 +81,9 @@ public final class ExportWriter implements Closeable {
   /** The longest line (without its newline) the writer accepts; readers accept it by default. */
   static final int MAX_LINE_BYTES = 1 << 20;
 
-  private static final int CHUNK = 128 * 1024;
+  private static final int CHUNK = 512 * 1024;
+  /** Buffers of {@link #CHUNK} circulating between the caller and the encrypting worker. */
+  private static final int PIPELINE_BUFFERS = 4;
 
   private final Options options;
   /** The stream an {@code OutputStream} target gets at the end; null for a {@code Path} target. */
@@ -384,52 +386,26 @@ public final class ExportWriter implements Closeable {
   }
 
   /**
-   * Hashes, encrypts and spools full chunks on a second thread while the caller keeps filling
-   * the next one. Three plaintext buffers circulate (the caller's first one and two of the
-   * pipeline's); spooling errors surface on the caller's next call. Started at the first full
-   * chunk, so small exports stay on one thread.
-   */
-  /**
-   * Encrypts and stores full chunks on a worker while the caller fills the next. SHA-256, which must
-   * see the chunks in order, runs on whichever side has time: when the worker is still busy with the
-   * previous chunk (so the caller would wait for a buffer anyway), the caller waits instead until
-   * the worker has hashed what it was given, then hashes this chunk itself; otherwise the worker
-   * hashes it. The split follows the load: parsed or encoded records (a slow caller) hash on the
-   * worker, raw byte lines on both.
+   * Hashes, encrypts and stores full chunks on a second thread while the caller keeps filling the
+   * next one ({@link SharingPipeline}): encryption and storage run on the worker; SHA-256, which
+   * must see the chunks in order, runs on whichever thread has nothing better to do, so the split
+   * follows the load (typed records leave the hashing to the worker, raw byte lines share it).
+   * Storage errors surface on the caller's next call. Started at the first full chunk, so small
+   * exports stay on one thread.
    */
   private final class Encryptor {
     private final byte[] cipherOut = new byte[CHUNK + AesGcm.TAG_BYTES];
-    /** For each submitted chunk, in order: whether the worker hashes it. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Boolean> workerHashes =
-        new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Chunks handed to the worker for hashing (caller only). */
-    private long assigned;
-    /** Chunks the worker has hashed; guarded by {@link #hashing}. */
-    private long hashed;
-    private final Object hashing = new Object();
-    private final Pipeline pipeline =
-        new Pipeline(2, CHUNK, "export-writer-encrypt", (p, n) -> {
-          if (workerHashes.remove()) {
-            AesGcm.digest(sha256, p, 0, n);
-            synchronized (hashing) {
-              hashed++;
-              hashing.notifyAll();
-            }
-          }
-          sink.write(cipherOut, 0, gcm.update(p, 0, n, cipherOut, 0));
-        });
+    private final SharingPipeline pipeline =
+        new SharingPipeline(
+            PIPELINE_BUFFERS,
+            CHUNK,
+            "export-writer-encrypt",
+            (p, n) -> AesGcm.digest(sha256, p, 0, n),
+            (p, n) -> sink.write(cipherOut, 0, gcm.update(p, 0, n, cipherOut, 0)));
 
     /** Hands over a full buffer; returns an empty one to fill next. */
     byte[] submit(byte[] buffer, int length) throws IOException {
       checkFailure();
-      if (!pipeline.hasFree()) {
-        awaitWorkerHashes();
-        AesGcm.digest(sha256, buffer, 0, length);
-        workerHashes.add(false);
-      } else {
-        assigned++;
-        workerHashes.add(true);
-      }
       pipeline.submit(buffer, length);
       try {
         byte[] next = pipeline.take();
@@ -441,24 +417,14 @@ public final class ExportWriter implements Closeable {
       }
     }
 
-    /** Waits until the worker has hashed every chunk it was given (it hashes before encrypting). */
-    private void awaitWorkerHashes() throws IOException {
-      synchronized (hashing) {
-        while (hashed != assigned) {
-          checkFailure();
-          try {
-            hashing.wait(10);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed = true;
-            throw new java.io.InterruptedIOException("interrupted while waiting for the encrypting thread");
-          }
-        }
-      }
-    }
-
-    /** Waits until every submitted chunk is encrypted and spooled. */
+    /** Waits until every submitted chunk is hashed, encrypted and stored (hashing here meanwhile). */
     void drain() throws IOException {
+      try {
+        pipeline.drain();
+      } catch (java.io.InterruptedIOException e) {
+        failed = true;
+        throw e;
+      }
       stop();
       checkFailure();
     }
@@ -468,12 +434,16 @@ public final class ExportWriter implements Closeable {
       pipeline.stop(false);
     }
 
+    long[] sharedCounts() {
+      return pipeline.sharedCounts();
+    }
+
     private void checkFailure() throws IOException {
       Throwable t = pipeline.failure();
       if (t != null) {
         failed = true;
         if (t instanceof IOException) {
-          throw new IOException("spooling ciphertext failed: " + t.getMessage(), t);
+          throw new IOException("storing ciphertext failed: " + t.getMessage(), t);
         }
         throw new IllegalStateException("encryption failed", t);
       }

@@ -109,8 +109,12 @@ class ExportWriterTest {
         .build();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ExportWriter w = ExportWriter.open(out, options)) {
-      for (int i = 0; i < 2000; i++) {
+      for (int i = 0; i < 8000; i++) { // over 2 MiB: several chunks reach the encrypting thread
         w.write(Fixtures.record(i));
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (isEmpty(spool) && System.nanoTime() < deadline) {
+        Thread.sleep(1); // that thread creates the spool file with its first write
       }
       try (var files = Files.list(spool)) {
         Path f = files.findFirst().orElseThrow();
@@ -124,7 +128,13 @@ class ExportWriterTest {
     assertThat(Files.list(spool)).isEmpty();
     try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
       r.verify();
-      assertThat(r.manifest().recordCount()).isEqualTo(2000);
+      assertThat(r.manifest().recordCount()).isEqualTo(8000);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.findAny().isEmpty();
     }
   }
 
