@@ -38,16 +38,15 @@ import javax.crypto.Cipher;
  * even if the file or spool changes between the passes, in memory bounded by the format's limits
  * (1 MiB lines, 1 MiB headers, 64 entries, 16 bytes of chunk tags per MiB), whatever the size.
  *
- * <p><b>Checksum, count and framing.</b> {@link #verify()} also checks the SHA-256 checksum, the
- * record count and the JSON Lines framing (strict UTF-8, non-empty lines ending in {@code \n}) in
- * the first pass, before anything is released. Without it, the second pass checks them as it
- * releases (the SHA-256 on a second core): a framing error is reported before any line of the
- * chunk that holds it, and a checksum or count mismatch at the end, where {@code nextLine()}
- * throws instead of returning {@code null}. Lines released before such a failure are authentic
- * (the tag covers them); the mismatch means a changed manifest or a faulty writer. Treat records
- * as unconfirmed until {@code null} is returned, or call {@link #verify()} first. A first
- * {@link #nextRecord()} behaves like {@link #verify()}: typed reading is bound by JSON parsing, and
- * checking everything up front is then as fast.
+ * <p><b>Checksum, count and framing.</b> The first pass also checks the JSON Lines framing (strict
+ * UTF-8, non-empty lines ending in {@code \n}) and the record count, so a framing or count error
+ * releases nothing. {@link #verify()} checks the SHA-256 checksum there too. Without it, the second
+ * pass computes the checksum as it releases (on a second core), and a mismatch is reported at the
+ * end, where {@code nextLine()} throws instead of returning {@code null}. Lines released before
+ * such a failure are authentic (the tag covers them); the mismatch means a changed manifest or a
+ * faulty writer. Treat lines as unconfirmed until {@code null} is returned, or call
+ * {@link #verify()} first. A first {@link #nextRecord()} behaves like {@link #verify()}: typed
+ * reading is bound by JSON parsing, and checking everything up front is then as fast.
  *
  * <p>Each record's JSON is parsed as it is released: a line that is framed correctly but is not a
  * valid token record makes {@link #nextRecord()} throw at that line. Decrypted plaintext never
@@ -204,11 +203,10 @@ public final class ExportReader implements Closeable {
    * {@code export-tool verify} does). Not available in unverified streaming mode.
    *
    * <p>A first {@link #nextRecord()} does the same. Without it, the first {@link #nextLine()} or
-   * {@link #nextLineBytes()} authenticates the ciphertext (the GCM tag, which covers every byte of
-   * every record) before releasing anything, and leaves the checksum, count and framing, which only
-   * restate what the tag already protects, to the release pass: a framing error is reported before any line of the
-   * 1 MiB chunk that holds it, and a checksum or count mismatch (a changed manifest) when the end
-   * is reached, in place of {@code null}.
+   * {@link #nextLineBytes()} checks the tag (which covers every byte of every record), the framing
+   * and the count before releasing anything, and leaves the checksum, which only restates what
+   * the tag already protects, to the release pass: a mismatch (a changed manifest) is reported when
+   * the end is reached, in place of {@code null}.
    *
    * @throws WrongKeyException if no configured key opens this export
    * @throws AuthenticationFailedException if the tag, checksum or count does not match
@@ -233,8 +231,8 @@ public final class ExportReader implements Closeable {
   }
 
   /**
-   * Pass 1. With {@code content}, also the checksum, count and framing; otherwise the release
-   * pass checks those.
+   * Pass 1: tag, framing and count; with {@code content}, also the checksum (otherwise the release
+   * pass computes it).
    */
   private void authenticate(boolean content) throws IOException {
     try {
@@ -243,7 +241,7 @@ public final class ExportReader implements Closeable {
       Cipher releaseKeystream;
       ChunkedGcm releaseTags;
       try {
-        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true);
+        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true, true);
         releaseKeystream = AesGcm.keystream(key, manifest.ivUnsafe());
         releaseTags = ChunkedGcm.recordingEncryptor(key, manifest.ivUnsafe());
       } finally {
@@ -271,7 +269,7 @@ public final class ExportReader implements Closeable {
               releaseKeystream,
               releaseTags,
               v.tagger,
-              content ? null : new ContentChecks(options.maxLineBytes, v.tagger.bytes()));
+              content ? null : new ContentChecks(v.tagger.bytes()));
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
@@ -352,7 +350,7 @@ public final class ExportReader implements Closeable {
     try {
       byte[] key = unwrapDataKey();
       try {
-        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, false);
+        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, true, false);
       } finally {
         Arrays.fill(key, (byte) 0);
       }
@@ -499,8 +497,8 @@ public final class ExportReader implements Closeable {
 
   /**
    * @param records whether the caller parses records: that costs far more than the checks, so the
-   *     checksum, count and framing then run in pass 1 on two cores (as {@link #verify()}), leaving
-   *     the second core idle for the parsing's garbage collection instead of hashing beside it
+   *     checksum then runs in pass 1 on two cores too (as {@link #verify()}), leaving the second
+   *     core idle for the parsing's garbage collection instead of hashing beside it
    */
   private boolean advance(boolean records) throws IOException {
     if (state == State.OPEN) {
@@ -645,8 +643,7 @@ public final class ExportReader implements Closeable {
   /**
    * Pass 1 (or, in unverified streaming mode, the only pass): the GCM tag, recomputed by
    * decrypting with AES-CTR and encrypting again in chunks ({@link ChunkedGcm}), which also yields
-   * a tag per 1 MiB chunk for the release pass; with {@code content}, also SHA-256, framing and
-   * count.
+   * a tag per 1 MiB chunk for the release pass; also framing and count, and optionally SHA-256.
    */
   private static final class Verification {
     private final Cipher keystream;
@@ -655,12 +652,16 @@ public final class ExportReader implements Closeable {
     private final LineScanner lines;
     private final byte[] scratch = new byte[STREAM_READ + AesGcm.TAG_BYTES];
 
-    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean content, boolean recordChunkTags)
+    /**
+     * @param checksum whether to compute SHA-256 here too (else the release pass does)
+     * @param framing whether to scan the framing and count the lines (always, when checksum is)
+     */
+    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean framing, boolean recordChunkTags)
         throws GeneralSecurityException {
       this.keystream = AesGcm.keystream(key, iv);
       this.tagger = recordChunkTags ? ChunkedGcm.recordingEncryptor(key, iv) : ChunkedGcm.encryptor(key, iv);
-      this.sha256 = content ? MessageDigest.getInstance("SHA-256") : null;
-      this.lines = content ? new LineScanner(maxLineBytes) : null;
+      this.sha256 = checksum ? MessageDigest.getInstance("SHA-256") : null;
+      this.lines = checksum || framing ? new LineScanner(maxLineBytes) : null;
     }
 
     /** Decrypts {@code n} (at most 128 KiB) bytes of {@code c} into {@code p} and feeds every check. */
@@ -673,6 +674,8 @@ public final class ExportReader implements Closeable {
     private void digest(byte[] p, int n) {
       if (sha256 != null) {
         AesGcm.digest(sha256, p, 0, n);
+      }
+      if (lines != null) {
         lines.scan(p, 0, n);
       }
     }
@@ -701,8 +704,9 @@ public final class ExportReader implements Closeable {
 
     /**
      * The same pass on two cores: this thread reads, spools and decrypts; a worker recomputes the
-     * tag, or, when the content is checked too, this thread also recomputes the tag and the worker
-     * hashes and scans. Four 128 KiB buffers circulate between them.
+     * tag and scans the framing, or, when the checksum is computed here too, this thread also
+     * recomputes the tag and the worker hashes and scans. Four 128 KiB buffers circulate between
+     * them.
      */
     private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
       boolean content = sha256 != null;
@@ -712,11 +716,10 @@ public final class ExportReader implements Closeable {
               STREAM_READ,
               "export-reader-verify",
               (p, n) -> {
-                if (content) {
-                  digest(p, n);
-                } else {
+                if (!content) {
                   tagger.update(p, 0, n, scratch, 0);
                 }
+                digest(p, n);
               });
       byte[] c = new byte[STREAM_READ];
       boolean done = false;
@@ -754,7 +757,10 @@ public final class ExportReader implements Closeable {
             "AES-GCM authentication failed: the ciphertext, IV, tag or wrapped key was changed");
       }
       if (sha256 != null) {
-        checkContent(manifest, sha256, lines);
+        checkChecksum(manifest, sha256);
+      }
+      if (lines != null) {
+        checkLines(manifest, lines);
       }
     }
   }
@@ -766,15 +772,18 @@ public final class ExportReader implements Closeable {
     }
   }
 
-  /** The manifest's claims that the tag does not cover: checksum, framing, count. */
-  private static void checkContent(ExportManifest manifest, MessageDigest sha256, LineScanner lines)
-      throws ExportFormatException {
+  /** The manifest's checksum, which the tag does not cover. */
+  private static void checkChecksum(ExportManifest manifest, MessageDigest sha256) throws ExportFormatException {
     String checksum = "sha256:" + Hex.encode(sha256.digest());
     if (!checksum.equals(manifest.checksum())) {
       throw new AuthenticationFailedException(
           Reason.CHECKSUM_MISMATCH,
           "decrypted content has checksum " + checksum + " but the manifest says " + manifest.checksum());
     }
+  }
+
+  /** The framing, and the manifest's count, which the tag does not cover. */
+  private static void checkLines(ExportManifest manifest, LineScanner lines) throws ExportFormatException {
     lines.finish();
     if (lines.error() != null) {
       throw new ExportFormatException(Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + lines.error());
@@ -787,36 +796,23 @@ public final class ExportReader implements Closeable {
   }
 
   /**
-   * Checksum, framing and count computed during the release pass (when not by {@link #verify()}).
-   * With a second core, a worker scans the framing and hashes each authenticated chunk one chunk
-   * ahead of its release, so a chunk's lines are released only after its framing has passed.
+   * The checksum, computed during the release pass when {@link #verify()} did not. With a second
+   * core, a worker hashes each authenticated chunk while this thread releases its lines (the tag
+   * already covers them, and pass 1 checked framing and count: the checksum restates the tag).
    */
   private static final class ContentChecks {
     final MessageDigest sha256;
-    final LineScanner lines;
-    final Pipeline checker;
-    /** Chunks the checker has scanned (worker only). */
-    private long scanned;
-    /** The first chunk whose scan found a framing error, as the worker saw it; MAX_VALUE if none yet. */
-    volatile long failedAtChunk = Long.MAX_VALUE;
+    final Pipeline hasher;
 
-    ContentChecks(int maxLineBytes, long bytes) {
+    ContentChecks(long bytes) {
       try {
         this.sha256 = MessageDigest.getInstance("SHA-256");
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IllegalStateException("this JDK lacks SHA-256", e);
       }
-      this.lines = new LineScanner(maxLineBytes);
-      this.checker =
+      this.hasher =
           bytes > ChunkedGcm.CHUNK_BYTES && Runtime.getRuntime().availableProcessors() > 1
-              ? new Pipeline(3, ChunkedGcm.CHUNK_BYTES, "export-reader-check", (p, n) -> {
-                    lines.scan(p, 0, n);
-                    if (lines.error() != null && failedAtChunk == Long.MAX_VALUE) {
-                      failedAtChunk = scanned;
-                    }
-                    scanned++;
-                    AesGcm.digest(sha256, p, 0, n);
-                  }, true)
+              ? new Pipeline(3, ChunkedGcm.CHUNK_BYTES, "export-reader-check", (p, n) -> AesGcm.digest(sha256, p, 0, n))
               : null;
     }
   }
@@ -841,12 +837,7 @@ public final class ExportReader implements Closeable {
     private final ContentChecks content;
     private final byte[] cbuf = new byte[ChunkedGcm.CHUNK_BYTES + AesGcm.TAG_BYTES];
     private final byte[] ownBuffer;
-    private byte[] current;
     private int length;
-    /** Lengths of the chunks submitted to the checker and not yet handed back, in order. */
-    private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
-    /** Chunks the checker has handed back. */
-    private long handedBack;
     private long done;
     private long chunk;
 
@@ -858,55 +849,34 @@ public final class ExportReader implements Closeable {
       this.expected = expected;
       this.total = expected.bytes();
       this.content = content;
-      this.ownBuffer = content != null && content.checker != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
+      this.ownBuffer = content != null && content.hasher != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
     }
 
-    /** The next authenticated chunk of plaintext, or null at the end. */
+    /**
+     * The next authenticated chunk of plaintext, or null at the end. Valid until the next call: with
+     * a hashing worker, the chunk is hashed there while this thread releases its lines, and its
+     * buffer is reused once both are done.
+     */
     byte[] next() throws IOException {
-      Pipeline checker = content != null ? content.checker : null;
-      if (checker == null) {
-        current = null;
-        if (done == total) {
-          return null;
-        }
+      if (done == total) {
+        return null;
+      }
+      Pipeline hasher = content != null ? content.hasher : null;
+      if (hasher == null) {
         int len = prepare(ownBuffer);
         if (content != null) {
-          content.lines.scan(ownBuffer, 0, len);
-          checkFraming(ownBuffer, len);
           AesGcm.digest(content.sha256, ownBuffer, 0, len);
         }
-        current = ownBuffer;
         length = len;
         return ownBuffer;
       }
-      if (current != null) {
-        checker.recycle(current);
-        current = null;
-      }
-      // Keep the worker one chunk ahead: authenticate the next chunk while it checks this one.
-      while (pending.size() < 2 && done < total) {
-        byte[] p = checker.take();
-        if (p == null) {
-          workerFailed(checker);
-          throw new IllegalStateException("verification worker stopped");
-        }
-        int len = prepare(p);
-        checker.submit(p, len);
-        pending.add(len);
-      }
-      if (pending.isEmpty()) {
-        return null;
-      }
-      byte[] p = checker.awaitDone();
+      byte[] p = hasher.take();
       if (p == null) {
-        workerFailed(checker);
-        throw new IllegalStateException("verification worker stopped");
+        workerFailed(hasher);
+        throw new IllegalStateException("hashing worker stopped");
       }
-      int len = pending.remove();
-      current = p;
-      if (content.failedAtChunk <= handedBack++) {
-        checkFraming(p, len);
-      }
+      int len = prepare(p);
+      hasher.submit(p, len);
       length = len;
       return p;
     }
@@ -942,14 +912,6 @@ public final class ExportReader implements Closeable {
       return len;
     }
 
-    private void checkFraming(byte[] p, int len) throws ExportFormatException {
-      if (content.lines.error() != null) {
-        Arrays.fill(p, 0, len, (byte) 0);
-        throw new ExportFormatException(
-            Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + content.lines.error());
-      }
-    }
-
     int length() {
       return length;
     }
@@ -960,14 +922,14 @@ public final class ExportReader implements Closeable {
           "the ciphertext changed after it was authenticated (chunk " + chunk + " no longer matches; was the archive file modified while it was read?)");
     }
 
-    /** At the end of the release: the checks left to this pass. */
+    /** At the end of the release: the check left to this pass. */
     void finish(ExportManifest manifest) throws IOException {
       if (content != null) {
-        if (content.checker != null) {
-          content.checker.stop(false);
-          workerFailed(content.checker);
+        if (content.hasher != null) {
+          content.hasher.stop(false);
+          workerFailed(content.hasher);
         }
-        checkContent(manifest, content.sha256, content.lines);
+        checkChecksum(manifest, content.sha256);
       }
     }
 
@@ -979,8 +941,8 @@ public final class ExportReader implements Closeable {
 
     /** Stops the hashing worker, if any, and wipes the plaintext buffers. */
     void stop() {
-      if (content != null && content.checker != null) {
-        content.checker.stop(true);
+      if (content != null && content.hasher != null) {
+        content.hasher.stop(true);
       }
       if (ownBuffer != null) {
         Arrays.fill(ownBuffer, (byte) 0);

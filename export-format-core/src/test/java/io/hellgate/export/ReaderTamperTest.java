@@ -61,7 +61,9 @@ class ReaderTamperTest {
           released.add(line);
         }
       });
-      assertThat(original).startsWith(released.toArray(new String[0]));
+      if (!released.isEmpty()) {
+        assertThat(original).startsWith(released.toArray(new String[0]));
+      }
       return e;
     }
   }
@@ -155,6 +157,12 @@ class ReaderTamperTest {
       for (ExportFormatException e : List.of(verifyFirst(tgz), drainAuthenticLines(tgz))) {
         assertThat(e.reason()).as("count %d", count).isEqualTo(Reason.RECORD_COUNT_MISMATCH);
         assertThat(e.getMessage()).contains("3 records").contains("says " + count);
+      }
+      // The count is checked in pass 1 with the framing, so even raw lines never start flowing.
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
+        assertThat(catchThrowableOfType(ExportFormatException.class, r::nextLineBytes).reason())
+            .isEqualTo(Reason.RECORD_COUNT_MISMATCH);
+        assertThat(r.linesRead()).isZero();
       }
     }
   }

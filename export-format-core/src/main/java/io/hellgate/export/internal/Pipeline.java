@@ -8,15 +8,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * One daemon worker fed through a fixed set of buffers, for the writer's and reader's second core:
+ * One daemon worker fed through a fixed set of buffers, for the reader's second core:
  * {@link #take()} a free buffer, fill it, {@link #submit} it; the worker runs {@code work} on each
  * submitted buffer in order and frees it. Memory is the buffers (those it made, plus any the caller
  * submits of its own). If {@code work} throws, the worker ends and {@link #take()} returns null.
  * Buffers are wiped by {@link #stop}. The caller side is not thread-safe: one thread feeds it.
- *
- * <p>In hand-back mode the worker does not free a buffer it has processed but hands it back,
- * in submission order, through {@link #awaitDone()}; the caller {@link #recycle}s it when done with
- * it (the reader releases lines from a chunk only after the worker has checked it).
+ * Each side polls briefly before it parks ({@link #SPIN_NANOS}).
  */
 public final class Pipeline {
   /** What the worker does with each buffer. */
@@ -29,8 +26,6 @@ public final class Pipeline {
 
   private final BlockingQueue<byte[]> free = new LinkedBlockingQueue<>();
   private final BlockingQueue<Object[]> full = new LinkedBlockingQueue<>();
-  private final BlockingQueue<byte[]> done = new LinkedBlockingQueue<>();
-  private final boolean handBack;
   private final List<byte[]> all = new ArrayList<>();
   private final Thread thread;
   private volatile Throwable failure;
@@ -38,12 +33,6 @@ public final class Pipeline {
 
   /** Starts the worker with {@code buffers} free buffers of {@code bufferBytes} each. */
   public Pipeline(int buffers, int bufferBytes, String name, Work work) {
-    this(buffers, bufferBytes, name, work, false);
-  }
-
-  /** As {@link #Pipeline(int, int, String, Work)}; {@code handBack} selects hand-back mode. */
-  public Pipeline(int buffers, int bufferBytes, String name, Work work, boolean handBack) {
-    this.handBack = handBack;
     for (int i = 0; i < buffers; i++) {
       byte[] b = new byte[bufferBytes];
       all.add(b);
@@ -53,16 +42,15 @@ public final class Pipeline {
         new Thread(
             () -> {
               try {
-                for (Object[] item; (item = full.take()) != END; ) {
+                for (Object[] item; (item = spinThenTake(full)) != END; ) {
                   byte[] p = (byte[]) item[0];
                   work.run(p, (Integer) item[1]);
-                  (handBack ? done : free).put(p);
+                  free.put(p);
                 }
               } catch (Throwable t) {
                 failure = t;
                 free.clear();
                 free.offer(FAILED); // unblock take()
-                done.offer(FAILED); // and awaitDone()
               }
             },
             name);
@@ -75,20 +63,9 @@ public final class Pipeline {
     return next(free);
   }
 
-  /**
-   * Hand-back mode: the next buffer the worker has processed, in submission order, waiting for it;
-   * null if the worker failed ({@link #failure()}).
-   */
-  public byte[] awaitDone() throws InterruptedIOException {
-    if (!handBack) {
-      throw new IllegalStateException("not in hand-back mode");
-    }
-    return next(done);
-  }
-
   private byte[] next(BlockingQueue<byte[]> queue) throws InterruptedIOException {
     try {
-      byte[] b = queue.take();
+      byte[] b = spinThenTake(queue);
       if (b == FAILED) {
         queue.offer(FAILED);
         return null;
@@ -100,14 +77,24 @@ public final class Pipeline {
     }
   }
 
-  /** Hand-back mode: returns a buffer from {@link #awaitDone()} to the free set. */
-  public void recycle(byte[] buffer) {
-    free.add(buffer);
-  }
+  /** How long a side polls its queue before it parks. */
+  private static final long SPIN_NANOS = 50_000;
 
-  /** Whether a free buffer is waiting, so that {@link #take()} would not block (a hint). */
-  public boolean hasFree() {
-    return !free.isEmpty();
+  /**
+   * The queue's head, polled for up to {@link #SPIN_NANOS} before parking: waking a parked thread
+   * costs tens of microseconds on a virtual machine, and the two sides hand over thousands of
+   * buffers per GiB.
+   */
+  private static <T> T spinThenTake(BlockingQueue<T> queue) throws InterruptedException {
+    T item = queue.poll();
+    if (item == null) {
+      long deadline = System.nanoTime() + SPIN_NANOS;
+      do {
+        Thread.onSpinWait();
+        item = queue.poll();
+      } while (item == null && System.nanoTime() < deadline);
+    }
+    return item != null ? item : queue.take();
   }
 
   /** Hands {@code length} bytes of {@code buffer} to the worker. */
