@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -64,6 +65,29 @@ class LineScannerProperties {
       }
     }
     assertThat(LineScanner.indexOfNewline(bytes, f, bytes.length)).isEqualTo(expected);
+  }
+
+  /** Bytes next to '\n' in value (0x0b borrows into the byte above a newline in the SWAR test). */
+  @Property(tries = 1000)
+  void findsTheFirstNewlineAmongLookalikes(
+      @ForAll @net.jqwik.api.constraints.Size(max = 70) List<@net.jqwik.api.constraints.IntRange(max = 5) Integer> picks,
+      @ForAll @IntRange(min = 0, max = 20) int from,
+      @ForAll @IntRange(min = 0, max = 20) int cut) {
+    byte[] alphabet = {'\n', 0x0b, 0x09, (byte) 0x8a, 'a', 0x00};
+    byte[] bytes = new byte[picks.size()];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = alphabet[picks.get(i)];
+    }
+    int to = Math.max(0, bytes.length - cut);
+    int f = Math.min(from, to);
+    int expected = -1;
+    for (int i = f; i < to; i++) {
+      if (bytes[i] == '\n') {
+        expected = i;
+        break;
+      }
+    }
+    assertThat(LineScanner.indexOfNewline(bytes, f, to)).isEqualTo(expected);
   }
 
   @Test
