@@ -60,6 +60,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--components", description = "Also print the per-byte CPU cost of each pipeline stage (one thread).")
   boolean components;
 
+  @Option(names = "--runs", defaultValue = "1", paramLabel = "N",
+      description = "Run each path N times in this JVM (default ${DEFAULT-VALUE}); with 3 or more, also print the median "
+          + "of runs 2..N, the warm-JVM figure (run 1 includes JIT compilation).")
+  int runs;
+
   @Option(names = "--threads", description = "Also print each thread's CPU seconds per phase: which core is the bottleneck.")
   boolean threads;
 
@@ -120,7 +125,13 @@ final class BenchCommand implements Callable<Integer> {
     out.println();
     out.println("| path | phase | MB/s | x openssl sha256 | x JDK sha256 | peak heap MiB | seconds |");
     out.println("|---|---|---|---|---|---|---|");
+    if (runs < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
+    }
+    java.util.Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
     for (String path : paths) {
+     for (int run = 1; run <= runs; run++) {
+      String suffix = runs > 1 ? " #" + run : "";
       boolean typed = path.equals("typed");
       boolean bytesIn = path.equals("raw-bytes");
       Path archive = work.resolve(path + ".tgz");
@@ -148,7 +159,8 @@ final class BenchCommand implements Callable<Integer> {
       long written = System.nanoTime();
       Map<String, Long> c1 = cpu != null ? cpu.snapshot() : null;
       long plainBytes = plaintextBytes(archive);
-      row(path, "write", plainBytes, (written - t0) / 1e9, sslSha, javaSha);
+      double writeSeconds = (written - t0) / 1e9;
+      row(path, "write" + suffix, plainBytes, writeSeconds, sslSha, javaSha);
       row(path, "  of which finish()", plainBytes, (written - finishAt) / 1e9, sslSha, javaSha);
 
       resetPeaks();
@@ -169,15 +181,31 @@ final class BenchCommand implements Callable<Integer> {
       }
       long end = System.nanoTime();
       if (cpu != null) {
-        cpuLines.add(cpu.line(path + " write", c0, c1));
-        cpuLines.add(cpu.line(path + " verified read", c2, cpu.snapshot()));
+        cpuLines.add(cpu.line(path + " write" + suffix, c0, c1));
+        cpuLines.add(cpu.line(path + " verified read" + suffix, c2, cpu.snapshot()));
       }
-      row(path, "verified read", plainBytes, (end - t0) / 1e9, sslSha, javaSha);
+      row(path, "verified read" + suffix, plainBytes, (end - t0) / 1e9, sslSha, javaSha);
+      if (run > 1) {
+        results.computeIfAbsent(path, k -> new ArrayList<>())
+            .add(new double[] {plainBytes / writeSeconds / 1e6, plainBytes / ((end - t0) / 1e9) / 1e6});
+      }
       row(path, "  of which pass 1", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
       if (read != records) {
         throw new IllegalStateException("wrote " + records + " records but read " + read);
       }
       Files.deleteIfExists(archive);
+     }
+    }
+    if (runs >= 3) {
+      out.println();
+      out.printf(Locale.ROOT, "Warm JVM: median of runs 2..%d%n%n", runs);
+      out.println("| path | write MB/s | x openssl sha256 | verified read MB/s | x openssl sha256 |");
+      out.println("|---|---|---|---|---|");
+      for (var e : results.entrySet()) {
+        double w = median(e.getValue(), 0);
+        double r = median(e.getValue(), 1);
+        out.printf(Locale.ROOT, "| %s | %.0f | %s | %.0f | %s |%n", e.getKey(), w, ratio(w, sslSha), r, ratio(r, sslSha));
+      }
     }
     if (cpu != null) {
       cpu.close();
@@ -382,6 +410,15 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     throw new IllegalStateException("no data entry");
+  }
+
+  private static double median(List<double[]> rows, int column) {
+    double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String ratio(double mbps, double reference) {
+    return Double.isNaN(reference) ? "n/a" : String.format(Locale.ROOT, "%.2f", mbps / reference);
   }
 
   private void row(String path, String phase, long bytes, double seconds, double sslSha, double javaSha) {
