@@ -120,6 +120,14 @@ public final class Pipeline {
       full.clear();
     }
     full.add(END);
+    joinThenWipe(thread, all);
+  }
+
+  /**
+   * Waits for {@code thread} to end, uninterruptibly (an interrupt received meanwhile is
+   * re-asserted), then zeroes {@code buffers}: the end of both pipelines.
+   */
+  static void joinThenWipe(Thread thread, List<byte[]> buffers) {
     boolean interrupted = false;
     while (thread.isAlive()) {
       try {
@@ -131,7 +139,7 @@ public final class Pipeline {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    for (byte[] b : all) {
+    for (byte[] b : buffers) {
       Arrays.fill(b, (byte) 0);
     }
   }

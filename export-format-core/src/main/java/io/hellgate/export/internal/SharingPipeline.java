@@ -3,7 +3,6 @@ package io.hellgate.export.internal;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -156,20 +155,7 @@ public final class SharingPipeline {
     } finally {
       lock.unlock();
     }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    for (byte[] b : all) {
-      Arrays.fill(b, (byte) 0);
-    }
+    Pipeline.joinThenWipe(thread, all);
   }
 
   /** What made a job throw, or null. */
