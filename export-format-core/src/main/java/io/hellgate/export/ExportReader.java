@@ -64,9 +64,9 @@ import javax.crypto.Cipher;
  * subtypes {@link UnsupportedVersionException}, {@link WrongKeyException} and
  * {@link AuthenticationFailedException}. Messages never contain a PAN or key bytes.
  *
- * <p>Not thread-safe: one thread reads one archive. For exports of 1 MiB or more, each pass uses a
- * second, internal daemon thread (tag or checksum work), ended before the pass returns or by
- * {@link #close()}.
+ * <p>Not thread-safe: one thread reads one archive. For exports of 1 MiB or more, pass 1 uses a
+ * second, internal daemon thread (tag and framing, or checksum and framing), and so does pass 2
+ * when it computes the checksum; each ends with its pass or at {@link #close()}.
  *
  * <pre>{@code
  * ExportReader.Options options = ExportReader.options().key(RecipientKey.of(privateKey, certificate)).build();
@@ -212,13 +212,19 @@ public final class ExportReader implements Closeable {
    * @throws AuthenticationFailedException if the tag, checksum or count does not match
    * @throws ExportFormatException if the archive or the JSON Lines framing is malformed
    * @throws IOException if reading or spooling fails
-   * @throws IllegalStateException if closed, failed earlier, or in unverified streaming mode
+   * @throws IllegalStateException if closed, failed earlier, or in unverified streaming mode; or
+   *     if raw lines are being released with the checksum still to come (call it first)
    */
   public void verify() throws IOException {
     if (state != State.OPEN) {
       if (state == State.RELEASING || state == State.DONE) {
         if (streaming != null) {
           throw new IllegalStateException("verify() is not available in unverified streaming mode");
+        }
+        if (state == State.RELEASING && release.checksumPending()) {
+          throw new IllegalStateException(
+              "verify() must come before the first nextLine() or nextLineBytes(); the checksum is now "
+                  + "confirmed when the last line has been read");
         }
         return;
       }
@@ -837,6 +843,8 @@ public final class ExportReader implements Closeable {
     private final ContentChecks content;
     private final byte[] cbuf = new byte[ChunkedGcm.CHUNK_BYTES + AesGcm.TAG_BYTES];
     private final byte[] ownBuffer;
+    /** The buffer whose lines are being released (with a hashing worker). */
+    private byte[] current;
     private int length;
     private long done;
     private long chunk;
@@ -852,10 +860,17 @@ public final class ExportReader implements Closeable {
       this.ownBuffer = content != null && content.hasher != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
     }
 
+    /** Whether the checksum is computed in this pass (and so not yet confirmed). */
+    boolean checksumPending() {
+      return content != null;
+    }
+
     /**
      * The next authenticated chunk of plaintext, or null at the end. Valid until the next call: with
-     * a hashing worker, the chunk is hashed there while this thread releases its lines, and its
-     * buffer is reused once both are done.
+     * a hashing worker, the chunk is hashed there while this thread releases its lines. That rests
+     * on the pipeline handing out its three buffers in the order it frees them (first in, first
+     * out, freed in submission order), so the buffer taken here is never the one just released
+     * from; checked below, since a wrong buffer would release overwritten lines.
      */
     byte[] next() throws IOException {
       if (done == total) {
@@ -875,8 +890,12 @@ public final class ExportReader implements Closeable {
         workerFailed(hasher);
         throw new IllegalStateException("hashing worker stopped");
       }
+      if (p == current) {
+        throw new IllegalStateException("the hashing pipeline handed out the buffer still being released");
+      }
       int len = prepare(p);
       hasher.submit(p, len);
+      current = p;
       length = len;
       return p;
     }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every single-byte change to what the format protects is rejected. A change to what the GCM tag
- * covers (ciphertext, IV, tag, wrapped key) is rejected before any line is released; a change to
- * the manifest's checksum or record count (which restate what the tag covers) before any line with
- * {@link ExportReader#verify()}, and otherwise at the end, after only authentic lines.
+ * covers (ciphertext, IV, tag, wrapped key) or to the record count is rejected before any line is
+ * released; a change to the manifest's checksum (which restates what the tag covers) before any
+ * line with {@link ExportReader#verify()}, and otherwise at the end, after only authentic lines.
  */
 class ReaderTamperTest {
   private static byte[] archive;

@@ -51,7 +51,7 @@ class ReviewRegressionTest {
           // drain
         }
       });
-      if (e != null && e.reason() != Reason.RECORD_COUNT_MISMATCH && e.reason() != Reason.CHECKSUM_MISMATCH) {
+      if (e != null && e.reason() != Reason.CHECKSUM_MISMATCH) { // the checksum alone is confirmed at the end
         assertThat(r.linesRead()).as("released before the failure").isZero();
       }
       return e;
@@ -289,5 +289,27 @@ class ReviewRegressionTest {
     assertThat(catchThrowableOfType(IllegalStateException.class,
             () -> io.hellgate.export.internal.InternalAccess.setRecipientFactory((c, b) -> null)))
         .isNotNull();
+  }
+
+  /**
+   * Session 4 review: verify() after the first raw line returned silently although the checksum
+   * was still to come. It now refuses; before the first line, and after the last, it is a no-op.
+   */
+  @Test
+  void verifyAfterTheFirstRawLineRefusesInsteadOfSkippingTheChecksum() throws Exception {
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(big), Fixtures.readerOptions())) {
+      assertThat(r.nextLineBytes()).isNotNull();
+      assertThat(catchThrowableOfType(IllegalStateException.class, r::verify))
+          .hasMessageContaining("before the first nextLine()");
+      while (r.nextLineBytes() != null) {
+        // the checksum is confirmed here, at the end
+      }
+      r.verify(); // everything is confirmed now
+    }
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(big), Fixtures.readerOptions())) {
+      r.verify();
+      assertThat(r.nextLine()).isNotNull();
+      r.verify(); // idempotent once the checksum is confirmed
+    }
   }
 }

@@ -76,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
+    if (runs < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
+    }
     long bytes = Sizes.parse(size);
     Path work = Files.createTempDirectory(dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir, "export-bench-");
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -125,9 +128,6 @@ final class BenchCommand implements Callable<Integer> {
     out.println();
     out.println("| path | phase | MB/s | x openssl sha256 | x JDK sha256 | peak heap MiB | seconds |");
     out.println("|---|---|---|---|---|---|---|");
-    if (runs < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
-    }
     java.util.Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
     for (String path : paths) {
      for (int run = 1; run <= runs; run++) {
@@ -169,8 +169,8 @@ final class BenchCommand implements Callable<Integer> {
       long read = 0;
       long verifiedAt;
       try (ExportReader r = ExportReader.open(archive, ExportReader.options().key(RecipientKey.of(pair.getPrivate(), cert)).spoolDirectory(work).build())) {
-        // No explicit verify(). Raw lines: the first one comes once the GCM tag has verified, and
-        // the checksum, count and framing are confirmed before null. Typed: all of them first.
+        // No explicit verify(). Raw lines: the first one comes once the GCM tag, the framing and
+        // the count have verified, and the checksum is confirmed before null. Typed: all first.
         Next next = typed ? r::nextRecord : path.equals("raw-string") ? r::nextLine : r::nextLineBytes;
         verifiedAt = t0;
         for (; next.get() != null; read++) {

@@ -32,7 +32,6 @@ public final class LineScanner {
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** Whether the 8 bytes hold a {@code \n}. */
   /**
    * The high bit of each byte of {@code w} that is {@code \n}, and possibly of bytes above the
    * lowest such byte (the borrow of the subtraction); the lowest set bit is always exact.

@@ -299,6 +299,8 @@ public final class SharingPipeline {
           }
         }
       }
+    } catch (Throwable t) {
+      fail(t); // a bug here must not leave the caller waiting for a worker that has gone
     } finally {
       signal();
       lock.unlock();

@@ -67,7 +67,10 @@ class LineScannerProperties {
     assertThat(LineScanner.indexOfNewline(bytes, f, bytes.length)).isEqualTo(expected);
   }
 
-  /** Bytes next to '\n' in value (0x0b borrows into the byte above a newline in the SWAR test). */
+  /**
+   * Bytes next to '\n' in value: in the SWAR test a newline's byte borrows from the byte above it,
+   * so a 0x0b right above a newline also looks like one; only the lowest hit may count.
+   */
   @Property(tries = 1000)
   void findsTheFirstNewlineAmongLookalikes(
       @ForAll @net.jqwik.api.constraints.Size(max = 70) List<@net.jqwik.api.constraints.IntRange(max = 5) Integer> picks,

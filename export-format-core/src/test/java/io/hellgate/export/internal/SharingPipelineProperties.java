@@ -47,6 +47,30 @@ class SharingPipelineProperties {
     }
   }
 
+  /**
+   * Runs {@code body} on another thread and fails if it takes more than 30 s: a pipeline bug shows
+   * as a hang, which must fail the build, not stall it.
+   */
+  static <T> T within(java.util.concurrent.Callable<T> body) throws Exception {
+    java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "pipeline-test");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      return ex.submit(body).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception) {
+        throw (Exception) e.getCause();
+      }
+      throw (Error) e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the pipeline hung (30 s)", e);
+    } finally {
+      ex.shutdownNow();
+    }
+  }
+
   private static List<Integer> upTo(int n) {
     List<Integer> l = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -84,12 +108,15 @@ class SharingPipelineProperties {
     Seen shared = new Seen(pauses[sharedSpeed], seed);
     Seen worker = new Seen(pauses[workerSpeed], seed + 1);
     SharingPipeline p = new SharingPipeline(buffers, BYTES, "test", shared, worker);
-    try {
-      feed(p, count, new Random(seed), pauses[callerSpeed]);
-      assertThat(p.failure()).isNull();
-    } finally {
-      p.stop(false);
-    }
+    within(() -> {
+      try {
+        feed(p, count, new Random(seed), pauses[callerSpeed]);
+        assertThat(p.failure()).isNull();
+      } finally {
+        p.stop(false);
+      }
+      return null;
+    });
     assertThat(shared.order).isEqualTo(upTo(count));
     assertThat(worker.order).isEqualTo(upTo(count));
     long[] counts = p.sharedCounts();
@@ -98,119 +125,243 @@ class SharingPipelineProperties {
 
   @Example
   void theWorkerRunsTheSharedJobWhenTheCallerIsTheSlowSide() throws Exception {
-    SharingPipeline p = new SharingPipeline(4, BYTES, "test", (b, n) -> {}, (b, n) -> {});
-    try {
-      byte[] b = p.take();
-      for (int i = 0; i < 100; i++) {
-        java.util.Arrays.fill(b, (byte) i);
-        Thread.sleep(1); // the caller is slow: the worker is idle and takes the shared job
-        p.submit(b, BYTES - i % 7);
-        b = p.take();
+    within(() -> {
+      SharingPipeline p = new SharingPipeline(4, BYTES, "test", (b, n) -> {}, (b, n) -> {});
+      try {
+        byte[] b = p.take();
+        for (int i = 0; i < 100; i++) {
+          java.util.Arrays.fill(b, (byte) i);
+          // The caller is slow: it waits, outside take() and drain(), until the worker has run the
+          // shared job on everything submitted, so only the worker can have run it. (The worker
+          // prefers its own job, so every buffer before i is then free: take() never waits.)
+          while (p.sharedCounts()[0] + p.sharedCounts()[1] < i) {
+            Thread.onSpinWait();
+          }
+          p.submit(b, BYTES - i % 7);
+          b = p.take();
+        }
+        while (p.sharedCounts()[1] < 100) {
+          Thread.onSpinWait();
+        }
+        p.drain();
+        assertThat(p.sharedCounts()).containsExactly(0, 100);
+      } finally {
+        p.stop(false);
       }
-      p.drain();
-      assertThat(p.sharedCounts()[1]).as("shared jobs run by the worker").isGreaterThanOrEqualTo(90);
-    } finally {
-      p.stop(false);
-    }
+      return null;
+    });
   }
 
   @Example
   void theCallerRunsTheSharedJobWhenTheWorkerIsTheSlowSide() throws Exception {
-    SharingPipeline p = new SharingPipeline(4, BYTES, "test", (b, n) -> {}, (b, n) -> Thread.sleep(1));
+    within(() -> {
+      // The worker's own job blocks until the caller has run the shared job on its buffer, so the
+      // worker is never idle while a shared job is due: the caller runs every one.
+      SharingPipeline[] self = new SharingPipeline[1];
+      java.util.concurrent.atomic.AtomicLong workerJobs = new java.util.concurrent.atomic.AtomicLong();
+      SharingPipeline p = new SharingPipeline(4, BYTES, "test", (b, n) -> {}, (b, n) -> {
+        long mine = workerJobs.getAndIncrement();
+        while (self[0].sharedCounts()[0] <= mine) {
+          LockSupport.parkNanos(100_000);
+        }
+      });
+      self[0] = p;
+      try {
+        feed(p, 100, new Random(1), 0);
+        assertThat(p.sharedCounts()).containsExactly(100, 0);
+      } finally {
+        p.stop(false);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Random buffer counts, pacing on all three sides, failures injected into either job, early
+   * abandonment: never a hang, never a buffer handed out while a job reads it, never a job out of
+   * order or on a buffer overwritten under it. (From a review's stress probe.)
+   */
+  @Example
+  void survivesRandomPacingFailuresAndAbandonment() throws Exception {
+    java.util.Map<byte[], java.util.concurrent.atomic.AtomicInteger> readers =
+        java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    Random seeds = new Random(12345);
+    for (int round = 0; round < 1000; round++) {
+      long seed = seeds.nextLong();
+      Random r = new Random(seed);
+      int buffers = 2 + r.nextInt(4);
+      int count = r.nextInt(60);
+      int failAt = r.nextInt(4) == 0 ? r.nextInt(Math.max(1, count)) : -1;
+      boolean failShared = r.nextBoolean();
+      boolean abandon = r.nextInt(5) == 0;
+      int[] sharedSeq = {0};
+      int[] workerSeq = {0};
+      AtomicReference<String> problem = new AtomicReference<>();
+      SharingPipeline p = new SharingPipeline(buffers, BYTES, "stress",
+          (b, n) -> stressJob(readers, b, n, sharedSeq, r.nextInt(3) == 0, problem, failShared ? failAt : -1),
+          (b, n) -> stressJob(readers, b, n, workerSeq, r.nextInt(3) == 0, problem, failShared ? -1 : failAt));
+      within(() -> {
+        try {
+          for (int i = 0; i < count; i++) {
+            byte[] b = p.take();
+            if (b == null) {
+              return null; // a job failed
+            }
+            if (readers.computeIfAbsent(b, k -> new java.util.concurrent.atomic.AtomicInteger()).get() != 0) {
+              problem.compareAndSet(null, "take() returned a buffer a job is reading");
+            }
+            java.util.Arrays.fill(b, (byte) i);
+            if (r.nextInt(3) == 0) {
+              LockSupport.parkNanos(20_000);
+            }
+            p.submit(b, BYTES);
+            if (abandon && i == count / 2) {
+              p.stop(true);
+              return null;
+            }
+          }
+          p.drain();
+          return null;
+        } finally {
+          p.stop(false);
+        }
+      });
+      assertThat(problem.get()).as("seed %d", seed).isNull();
+      if (failAt < 0 && !abandon) {
+        assertThat(p.failure()).as("seed %d", seed).isNull();
+        assertThat(sharedSeq[0]).as("seed %d", seed).isEqualTo(count);
+        assertThat(workerSeq[0]).as("seed %d", seed).isEqualTo(count);
+      }
+    }
+  }
+
+  private static void stressJob(java.util.Map<byte[], java.util.concurrent.atomic.AtomicInteger> readers, byte[] b,
+      int n, int[] seq, boolean pause, AtomicReference<String> problem, int failAt) throws IOException {
+    java.util.concurrent.atomic.AtomicInteger u = readers.computeIfAbsent(b, k -> new java.util.concurrent.atomic.AtomicInteger());
+    u.incrementAndGet();
     try {
-      feed(p, 100, new Random(1), 0);
-      assertThat(p.sharedCounts()[0]).as("shared jobs run by the caller").isGreaterThanOrEqualTo(90);
+      byte v = b[0];
+      if (v != (byte) seq[0]) {
+        problem.compareAndSet(null, "out of order: saw " + v + ", expected " + seq[0]);
+      }
+      if (seq[0] == failAt) {
+        throw new IOException("injected failure");
+      }
+      if (pause) {
+        LockSupport.parkNanos(30_000);
+      }
+      for (int i = 0; i < n; i++) {
+        if (b[i] != v) {
+          problem.compareAndSet(null, "buffer overwritten during a job");
+        }
+      }
+      seq[0]++;
     } finally {
-      p.stop(false);
+      u.decrementAndGet();
     }
   }
 
   @Example
   void aFailingWorkerJobIsReportedAndUnblocksTheCaller() throws Exception {
-    IOException boom = new IOException("disk full");
-    SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {}, (b, n) -> {
-      throw boom;
-    });
-    try {
-      byte[] b = p.take();
-      p.submit(b, BYTES);
-      byte[] next = p.take();
-      if (next != null) {
-        p.submit(next, BYTES);
-        next = p.take();
+    within(() -> {
+      IOException boom = new IOException("disk full");
+      SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {}, (b, n) -> {
+        throw boom;
+      });
+      try {
+        byte[] b = p.take();
+        p.submit(b, BYTES);
+        byte[] next = p.take();
+        if (next != null) {
+          p.submit(next, BYTES);
+          next = p.take();
+        }
+        assertThat(next).isNull();
+        p.drain(); // returns at once
+        assertThat(p.failure()).isSameAs(boom);
+      } finally {
+        p.stop(false);
       }
-      assertThat(next).isNull();
-      p.drain(); // returns at once
-      assertThat(p.failure()).isSameAs(boom);
-    } finally {
-      p.stop(false);
-    }
+      return null;
+    });
   }
 
   @Example
   void aFailingSharedJobIsReportedWhicheverThreadRanIt() throws Exception {
-    IllegalStateException boom = new IllegalStateException("boom");
-    SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {
-      throw boom;
-    }, (b, n) -> {});
-    try {
-      byte[] b = p.take();
-      p.submit(b, BYTES);
-      p.drain();
-      assertThat(p.failure()).isSameAs(boom);
-      assertThat(p.take()).isNull();
-    } finally {
-      p.stop(false);
-    }
+    within(() -> {
+      IllegalStateException boom = new IllegalStateException("boom");
+      SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {
+        throw boom;
+      }, (b, n) -> {});
+      try {
+        byte[] b = p.take();
+        p.submit(b, BYTES);
+        p.drain();
+        assertThat(p.failure()).isSameAs(boom);
+        assertThat(p.take()).isNull();
+      } finally {
+        p.stop(false);
+      }
+      return null;
+    });
   }
 
   @Example
   void stopWipesEveryBufferIncludingTheCallersOwn() throws Exception {
-    byte[] own = new byte[BYTES];
-    java.util.Arrays.fill(own, (byte) 7);
-    SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {}, (b, n) -> {});
-    p.submit(own, BYTES);
-    byte[] taken = p.take();
-    java.util.Arrays.fill(taken, (byte) 9);
-    p.stop(false);
-    assertThat(own).containsOnly(0);
-    assertThat(taken).containsOnly(0);
-    assertThatThrownBy(() -> p.submit(taken, 1)).isInstanceOf(IllegalStateException.class);
+    within(() -> {
+      byte[] own = new byte[BYTES];
+      java.util.Arrays.fill(own, (byte) 7);
+      SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {}, (b, n) -> {});
+      p.submit(own, BYTES);
+      byte[] taken = p.take();
+      java.util.Arrays.fill(taken, (byte) 9);
+      p.stop(false);
+      assertThat(own).containsOnly(0);
+      assertThat(taken).containsOnly(0);
+      assertThatThrownBy(() -> p.submit(taken, 1)).isInstanceOf(IllegalStateException.class);
+      return null;
+    });
   }
 
   @Example
   void stopWithAbandonDropsWorkNotStarted() throws Exception {
-    AtomicReference<Thread> workerThread = new AtomicReference<>();
-    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-    SharingPipeline p = new SharingPipeline(3, BYTES, "test", (b, n) -> {}, (b, n) -> {
-      workerThread.set(Thread.currentThread());
-      runs.incrementAndGet();
-      started.countDown();
-      Thread.sleep(50);
+    within(() -> {
+      AtomicReference<Thread> workerThread = new AtomicReference<>();
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+      SharingPipeline p = new SharingPipeline(3, BYTES, "test", (b, n) -> {}, (b, n) -> {
+        workerThread.set(Thread.currentThread());
+        runs.incrementAndGet();
+        started.countDown();
+        Thread.sleep(200); // stop(true) comes meanwhile
+      });
+      for (int i = 0; i < 3; i++) {
+        p.submit(p.take(), BYTES);
+      }
+      started.await();
+      p.stop(true);
+      assertThat(runs.get()).isLessThan(3);
+      assertThat(workerThread.get().isAlive()).isFalse();
+      return null;
     });
-    for (int i = 0; i < 3; i++) {
-      p.submit(p.take(), BYTES);
-    }
-    started.await();
-    p.stop(true);
-    assertThat(runs.get()).isLessThan(3);
-    assertThat(workerThread.get().isAlive()).isFalse();
   }
 
   @Example
   void anInterruptedCallerGetsInterruptedIoException() throws Exception {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {}, (b, n) -> release.await());
-    try {
-      p.submit(p.take(), BYTES);
-      p.submit(p.take(), BYTES);
-      Thread.currentThread().interrupt();
-      assertThatThrownBy(p::take).isInstanceOf(InterruptedIOException.class);
-      assertThat(Thread.interrupted()).isTrue();
-    } finally {
-      release.countDown();
-      p.stop(true);
-    }
+    within(() -> {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      SharingPipeline p = new SharingPipeline(2, BYTES, "test", (b, n) -> {}, (b, n) -> release.await());
+      try {
+        p.submit(p.take(), BYTES);
+        p.submit(p.take(), BYTES);
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(p::take).isInstanceOf(InterruptedIOException.class);
+        assertThat(Thread.interrupted()).isTrue();
+      } finally {
+        release.countDown();
+        p.stop(true);
+      }
+      return null;
+    });
   }
 }
