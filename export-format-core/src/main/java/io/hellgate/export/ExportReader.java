@@ -247,7 +247,7 @@ public final class ExportReader implements Closeable {
       Cipher releaseKeystream;
       ChunkedGcm releaseTags;
       try {
-        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true, true);
+        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true);
         releaseKeystream = AesGcm.keystream(key, manifest.ivUnsafe());
         releaseTags = ChunkedGcm.recordingEncryptor(key, manifest.ivUnsafe());
       } finally {
@@ -275,7 +275,7 @@ public final class ExportReader implements Closeable {
               releaseKeystream,
               releaseTags,
               v.tagger,
-              content ? null : new ContentChecks(v.tagger.bytes()));
+              content ? null : new ReleaseChecksum(v.tagger.bytes()));
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
@@ -356,7 +356,7 @@ public final class ExportReader implements Closeable {
     try {
       byte[] key = unwrapDataKey();
       try {
-        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, true, false);
+        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, false);
       } finally {
         Arrays.fill(key, (byte) 0);
       }
@@ -658,16 +658,13 @@ public final class ExportReader implements Closeable {
     private final LineScanner lines;
     private final byte[] scratch = new byte[STREAM_READ + AesGcm.TAG_BYTES];
 
-    /**
-     * @param checksum whether to compute SHA-256 here too (else the release pass does)
-     * @param framing whether to scan the framing and count the lines (always, when checksum is)
-     */
-    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean framing, boolean recordChunkTags)
+    /** @param checksum whether to compute SHA-256 here too (else the release pass does) */
+    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean recordChunkTags)
         throws GeneralSecurityException {
       this.keystream = AesGcm.keystream(key, iv);
       this.tagger = recordChunkTags ? ChunkedGcm.recordingEncryptor(key, iv) : ChunkedGcm.encryptor(key, iv);
       this.sha256 = checksum ? MessageDigest.getInstance("SHA-256") : null;
-      this.lines = checksum || framing ? new LineScanner(maxLineBytes) : null;
+      this.lines = new LineScanner(maxLineBytes);
     }
 
     /** Decrypts {@code n} (at most 128 KiB) bytes of {@code c} into {@code p} and feeds every check. */
@@ -681,9 +678,7 @@ public final class ExportReader implements Closeable {
       if (sha256 != null) {
         AesGcm.digest(sha256, p, 0, n);
       }
-      if (lines != null) {
-        lines.scan(p, 0, n);
-      }
+      lines.scan(p, 0, n);
     }
 
     void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
@@ -715,14 +710,14 @@ public final class ExportReader implements Closeable {
      * them.
      */
     private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
-      boolean content = sha256 != null;
+      boolean checksum = sha256 != null;
       Pipeline pipeline =
           new Pipeline(
               PIPELINE_BUFFERS,
               STREAM_READ,
               "export-reader-verify",
               (p, n) -> {
-                if (!content) {
+                if (!checksum) {
                   tagger.update(p, 0, n, scratch, 0);
                 }
                 digest(p, n);
@@ -739,7 +734,7 @@ public final class ExportReader implements Closeable {
             break;
           }
           AesGcm.ctr(keystream, c, 0, n, p, 0);
-          if (content) {
+          if (checksum) {
             tagger.update(p, 0, n, scratch, 0);
           }
           pipeline.submit(p, n);
@@ -765,9 +760,7 @@ public final class ExportReader implements Closeable {
       if (sha256 != null) {
         checkChecksum(manifest, sha256);
       }
-      if (lines != null) {
-        checkLines(manifest, lines);
-      }
+      checkLines(manifest, lines);
     }
   }
 
@@ -806,11 +799,11 @@ public final class ExportReader implements Closeable {
    * core, a worker hashes each authenticated chunk while this thread releases its lines (the tag
    * already covers them, and pass 1 checked framing and count: the checksum restates the tag).
    */
-  private static final class ContentChecks {
+  private static final class ReleaseChecksum {
     final MessageDigest sha256;
     final Pipeline hasher;
 
-    ContentChecks(long bytes) {
+    ReleaseChecksum(long bytes) {
       try {
         this.sha256 = MessageDigest.getInstance("SHA-256");
       } catch (java.security.NoSuchAlgorithmException e) {
@@ -840,7 +833,7 @@ public final class ExportReader implements Closeable {
     private final ChunkedGcm tags;
     private final ChunkedGcm expected;
     private final long total;
-    private final ContentChecks content;
+    private final ReleaseChecksum checksum;
     private final byte[] cbuf = new byte[ChunkedGcm.CHUNK_BYTES + AesGcm.TAG_BYTES];
     private final byte[] ownBuffer;
     /** The buffer whose lines are being released (with a hashing worker). */
@@ -850,19 +843,19 @@ public final class ExportReader implements Closeable {
     private long chunk;
 
     /** {@code opener} is called at the first {@link #next()}, not before: the source is read then. */
-    Release(Source opener, Cipher keystream, ChunkedGcm tags, ChunkedGcm expected, ContentChecks content) {
+    Release(Source opener, Cipher keystream, ChunkedGcm tags, ChunkedGcm expected, ReleaseChecksum checksum) {
       this.opener = opener;
       this.keystream = keystream;
       this.tags = tags;
       this.expected = expected;
       this.total = expected.bytes();
-      this.content = content;
-      this.ownBuffer = content != null && content.hasher != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
+      this.checksum = checksum;
+      this.ownBuffer = checksum != null && checksum.hasher != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
     }
 
     /** Whether the checksum is computed in this pass (and so not yet confirmed). */
     boolean checksumPending() {
-      return content != null;
+      return checksum != null;
     }
 
     /**
@@ -876,11 +869,11 @@ public final class ExportReader implements Closeable {
       if (done == total) {
         return null;
       }
-      Pipeline hasher = content != null ? content.hasher : null;
+      Pipeline hasher = checksum != null ? checksum.hasher : null;
       if (hasher == null) {
         int len = prepare(ownBuffer);
-        if (content != null) {
-          AesGcm.digest(content.sha256, ownBuffer, 0, len);
+        if (checksum != null) {
+          AesGcm.digest(checksum.sha256, ownBuffer, 0, len);
         }
         length = len;
         return ownBuffer;
@@ -943,12 +936,12 @@ public final class ExportReader implements Closeable {
 
     /** At the end of the release: the check left to this pass. */
     void finish(ExportManifest manifest) throws IOException {
-      if (content != null) {
-        if (content.hasher != null) {
-          content.hasher.stop(false);
-          workerFailed(content.hasher);
+      if (checksum != null) {
+        if (checksum.hasher != null) {
+          checksum.hasher.stop(false);
+          workerFailed(checksum.hasher);
         }
-        checkChecksum(manifest, content.sha256);
+        checkChecksum(manifest, checksum.sha256);
       }
     }
 
@@ -960,8 +953,8 @@ public final class ExportReader implements Closeable {
 
     /** Stops the hashing worker, if any, and wipes the plaintext buffers. */
     void stop() {
-      if (content != null && content.hasher != null) {
-        content.hasher.stop(true);
+      if (checksum != null && checksum.hasher != null) {
+        checksum.hasher.stop(true);
       }
       if (ownBuffer != null) {
         Arrays.fill(ownBuffer, (byte) 0);

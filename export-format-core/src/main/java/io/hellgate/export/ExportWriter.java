@@ -365,7 +365,7 @@ public final class ExportWriter implements Closeable {
     flushChunk(false);
   }
 
-  /** Hashes the chunk, then hands it to the encryptor thread (or, for a last chunk alone, encrypts it here). */
+  /** Hands the chunk to the encrypting pipeline (or, for a last chunk alone, hashes and encrypts it here). */
   private void flushChunk(boolean last) throws IOException {
     if (encryptor == null && last) {
       AesGcm.digest(sha256, plain, 0, fill);
@@ -440,10 +440,6 @@ public final class ExportWriter implements Closeable {
     /** Ends the worker without starting pending work (an abandoned export); wipes the buffers. */
     void abort() {
       pipeline.stop(true);
-    }
-
-    long[] sharedCounts() {
-      return pipeline.sharedCounts();
     }
 
     private void checkFailure() throws IOException {

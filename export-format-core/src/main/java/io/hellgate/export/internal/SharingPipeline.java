@@ -168,7 +168,7 @@ public final class SharingPipeline {
     }
   }
 
-  /** Buffers whose shared job ran on the caller's thread and on the worker's; for tests and bench. */
+  /** Buffers whose shared job ran on the caller's thread and on the worker's; for tests. */
   public long[] sharedCounts() {
     lock.lock();
     try {
