@@ -7,6 +7,7 @@ import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.LineScanner;
 import io.hellgate.export.internal.Spool;
 import io.hellgate.export.internal.Pipeline;
+import io.hellgate.export.internal.SharingPipeline;
 import io.hellgate.export.internal.StoredBlockFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -704,24 +705,20 @@ public final class ExportReader implements Closeable {
     }
 
     /**
-     * The same pass on two cores: this thread reads, spools and decrypts; a worker recomputes the
-     * tag and scans the framing, or, when the checksum is computed here too, this thread also
-     * recomputes the tag and the worker hashes and scans. Four 128 KiB buffers circulate between
-     * them.
+     * The same pass on two cores ({@link SharingPipeline}): this thread reads, spools and decrypts;
+     * the worker scans the framing; the tag (for raw lines) or SHA-256 (when the checksum is
+     * computed here, the tag then stays on this thread) runs on whichever thread is idle. Four
+     * 128 KiB buffers circulate between them.
      */
     private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
       boolean checksum = sha256 != null;
-      Pipeline pipeline =
-          new Pipeline(
+      SharingPipeline pipeline =
+          new SharingPipeline(
               PIPELINE_BUFFERS,
               STREAM_READ,
               "export-reader-verify",
-              (p, n) -> {
-                if (!checksum) {
-                  tagger.update(p, 0, n, scratch, 0);
-                }
-                digest(p, n);
-              });
+              checksum ? (p, n) -> AesGcm.digest(sha256, p, 0, n) : (p, n) -> tagger.update(p, 0, n, scratch, 0),
+              (p, n) -> lines.scan(p, 0, n));
       byte[] c = new byte[STREAM_READ];
       boolean done = false;
       try {
@@ -739,11 +736,14 @@ public final class ExportReader implements Closeable {
           }
           pipeline.submit(p, n);
         }
+        pipeline.drain();
         done = true;
       } finally {
         pipeline.stop(!done);
       }
-      workerFailed(pipeline);
+      if (pipeline.failure() != null) {
+        throw new IllegalStateException("verification worker failed", pipeline.failure());
+      }
     }
 
     void check(ExportManifest manifest) throws ExportFormatException {
