@@ -77,8 +77,11 @@ public final class Pipeline {
     }
   }
 
-  /** How long a side polls its queue before it parks. */
-  private static final long SPIN_NANOS = 50_000;
+  /**
+   * How long a side polls before it parks: 50 µs, or nothing on a single processor, where the
+   * spinning thread would only hold up the one it waits for. Shared with {@link SharingPipeline}.
+   */
+  static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 50_000 : 0;
 
   /**
    * The queue's head, polled for up to {@link #SPIN_NANOS} before parking: waking a parked thread
@@ -87,7 +90,7 @@ public final class Pipeline {
    */
   private static <T> T spinThenTake(BlockingQueue<T> queue) throws InterruptedException {
     T item = queue.poll();
-    if (item == null) {
+    if (item == null && SPIN_NANOS > 0) {
       long deadline = System.nanoTime() + SPIN_NANOS;
       do {
         Thread.onSpinWait();

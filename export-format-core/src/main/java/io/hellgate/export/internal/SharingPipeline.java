@@ -230,8 +230,6 @@ public final class SharingPipeline {
     }
   }
 
-  /** How long a side spins for a change of state before it parks. */
-  private static final long SPIN_NANOS = 50_000;
   /** Incremented (under the lock) on every change of state. */
   private volatile long version;
 
@@ -242,10 +240,13 @@ public final class SharingPipeline {
    * changed meanwhile.
    */
   private boolean spinThenCheck() {
+    if (Pipeline.SPIN_NANOS == 0) {
+      return false;
+    }
     long seen = version;
     lock.unlock();
     try {
-      long deadline = System.nanoTime() + SPIN_NANOS;
+      long deadline = System.nanoTime() + Pipeline.SPIN_NANOS;
       while (version == seen && System.nanoTime() < deadline) {
         Thread.onSpinWait();
       }
