@@ -44,4 +44,49 @@ class RecordCodecTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("411111"));
     }
   }
+
+  private static final String CARD =
+      "\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"}";
+
+  private static String record(String inside) {
+    return "{\"id\":\"a\"," + CARD + ",\"created_at\":\"2023-10-01T12:00:00Z\"" + inside + "}";
+  }
+
+  private static TokenRecord parse(String line) throws RecordCodec.InvalidRecord {
+    byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return RecordCodec.parse(b, 0, b.length);
+  }
+
+  /** Records parse without Jackson's duplicate detection: every level checks its own. */
+  @Test
+  void rejectsADuplicateMemberAtEveryLevelWithoutNamingIt() throws Exception {
+    String pan = "4111111111111111";
+    String[] bad = {
+      record(",\"id\":\"b\""), // known, top level
+      record(",\"" + pan + "\":1,\"" + pan + "\":2"), // unknown, top level, a PAN-like name
+      record(",\"expires_at\":null,\"expires_at\":null"),
+      record(",\"metadata\":{},\"metadata\":null"),
+      record(",\"metadata\":{\"" + pan + "\":\"x\",\"" + pan + "\":\"y\"}"),
+      record(",\"x\":{\"" + pan + "\":1,\"" + pan + "\":2}"), // inside an unknown value
+      record(",\"x\":[1,{\"a\":{\"b\":1,\"b\":1}}]"), // deeper inside one
+      record("").replace("\"account_number\"", "\"scheme\":\"visa\",\"scheme\":\"visa\",\"account_number\""),
+      record("").replace("\"account_number\"", "\"z\":1,\"z\":1,\"account_number\""),
+      record("").replace("\"account_number\"", "\"z\":{\"q\":1,\"q\":2},\"account_number\""),
+    };
+    for (String line : bad) {
+      assertThatThrownBy(() -> parse(line)).as(line.replace(pan, "<pan>"))
+          .isInstanceOf(RecordCodec.InvalidRecord.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("411111"));
+    }
+  }
+
+  @Test
+  void theSameNameAtDifferentLevelsIsNoDuplicate() throws Exception {
+    TokenRecord r = parse(record(",\"metadata\":{\"id\":\"m\",\"card\":\"n\"},\"x\":{\"id\":1,\"y\":{\"id\":2}}")
+        .replace("\"account_number\"", "\"id\":7,\"account_number\""));
+    assertThat(r.id()).isEqualTo("a");
+    assertThat(r.metadata()).containsEntry("id", "m").containsEntry("card", "n");
+    assertThat(r.extraFields()).containsEntry("x", "{\"id\":1,\"y\":{\"id\":2}}");
+    assertThat(r.card().extraFields()).containsEntry("id", "7");
+  }
 }
