@@ -706,12 +706,13 @@ public final class ExportReader implements Closeable {
 
     /**
      * The same pass on two cores ({@link SharingPipeline}): this thread reads, spools and decrypts;
-     * the worker scans the framing; the tag (for raw lines) or SHA-256 (when the checksum is
-     * computed here, the tag then stays on this thread) runs on whichever thread is idle. Four
-     * 128 KiB buffers circulate between them.
+     * the worker scans the framing; the tag (when the checksum is left to pass 2) or SHA-256 (when
+     * it is computed here; the tag then stays on this thread) runs on whichever thread is idle.
+     * Four 128 KiB buffers circulate between them.
      */
     private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
       boolean checksum = sha256 != null;
+      byte[] c = new byte[STREAM_READ];
       SharingPipeline pipeline =
           new SharingPipeline(
               PIPELINE_BUFFERS,
@@ -719,7 +720,6 @@ public final class ExportReader implements Closeable {
               "export-reader-verify",
               checksum ? (p, n) -> AesGcm.digest(sha256, p, 0, n) : (p, n) -> tagger.update(p, 0, n, scratch, 0),
               (p, n) -> lines.scan(p, 0, n));
-      byte[] c = new byte[STREAM_READ];
       boolean done = false;
       try {
         for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
@@ -741,8 +741,18 @@ public final class ExportReader implements Closeable {
       } finally {
         pipeline.stop(!done);
       }
-      if (pipeline.failure() != null) {
-        throw new IllegalStateException("verification worker failed", pipeline.failure());
+      Throwable failure = pipeline.failure();
+      if (failure instanceof GeneralSecurityException) {
+        throw (GeneralSecurityException) failure; // as if the tag had run on this thread
+      }
+      if (failure instanceof RuntimeException) {
+        throw (RuntimeException) failure;
+      }
+      if (failure instanceof Error) {
+        throw (Error) failure;
+      }
+      if (failure != null) {
+        throw new IllegalStateException("verification job failed", failure);
       }
     }
 
@@ -764,7 +774,7 @@ public final class ExportReader implements Closeable {
     }
   }
 
-  /** Throws if the worker failed (a bug: its work throws nothing checked). */
+  /** Throws if pass 2's hashing worker failed (a bug: SHA-256 throws nothing checked). */
   private static void workerFailed(Pipeline pipeline) {
     if (pipeline.failure() != null) {
       throw new IllegalStateException("verification worker failed", pipeline.failure());

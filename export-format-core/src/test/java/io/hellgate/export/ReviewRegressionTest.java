@@ -312,4 +312,73 @@ class ReviewRegressionTest {
       r.verify(); // idempotent once the checksum is confirmed
     }
   }
+
+  private static boolean verifyWorkerAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("export-reader-verify") && t.isAlive());
+  }
+
+  /** Session 4 review: the source fails in pass 1 (both modes); the error surfaces as itself, no worker is left. */
+  @Test
+  void aSourceFailureInPass1EndsTheReaderAndItsWorker() throws Exception {
+    for (boolean checksumInPass1 : new boolean[] {true, false}) {
+      java.io.InputStream failing = new java.io.FilterInputStream(new ByteArrayInputStream(big)) {
+        long read;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+          if (read > big.length / 2) {
+            throw new java.io.IOException("disk failed");
+          }
+          int n = super.read(b, off, len);
+          read += Math.max(n, 0);
+          return n;
+        }
+      };
+      try (ExportReader r = ExportReader.open(failing, Fixtures.readerOptions())) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(checksumInPass1 ? r::verify : r::nextLineBytes);
+        assertThat(t).isInstanceOf(java.io.IOException.class).hasMessageContaining("disk failed");
+        assertThat(catchThrowableOfType(IllegalStateException.class, r::nextLineBytes)).hasMessageContaining("failed");
+        assertThat(verifyWorkerAlive()).isFalse();
+      }
+    }
+  }
+
+  /**
+   * Session 4 review: the reader's thread is interrupted during pass 1. Either the pass never
+   * waits and completes (the flag stays set), or it ends with InterruptedIOException and the
+   * reader failed; never another error, a lost flag or a worker left running.
+   */
+  @Test
+  void anInterruptDuringPass1EndsInInterruptedIoExceptionOrIsKept() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      long at = (long) big.length * (i % 10 + 1) / 11;
+      java.io.InputStream source = new java.io.FilterInputStream(new ByteArrayInputStream(big)) {
+        long read;
+        boolean set;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+          int n = super.read(b, off, len);
+          read += Math.max(n, 0);
+          if (read > at && !set) {
+            set = true;
+            Thread.currentThread().interrupt();
+          }
+          return n;
+        }
+      };
+      try (ExportReader r = ExportReader.open(source, Fixtures.readerOptions())) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(i % 2 == 0 ? r::verify : r::nextLineBytes);
+        assertThat(Thread.interrupted()).as("flag kept, iteration %d", i).isTrue();
+        assertThat(verifyWorkerAlive()).isFalse();
+        if (t != null) {
+          assertThat(t).as("iteration %d", i).isInstanceOf(InterruptedIOException.class);
+          assertThat(catchThrowableOfType(IllegalStateException.class, r::nextLineBytes)).hasMessageContaining("failed");
+        }
+      } finally {
+        Thread.interrupted();
+      }
+    }
+  }
 }

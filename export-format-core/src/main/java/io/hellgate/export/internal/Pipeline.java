@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * submitted buffer in order and frees it. Memory is the buffers (those it made, plus any the caller
  * submits of its own). If {@code work} throws, the worker ends and {@link #take()} returns null.
  * Buffers are wiped by {@link #stop}. The caller side is not thread-safe: one thread feeds it.
- * Each side polls briefly before it parks ({@link #SPIN_NANOS}).
+ * Each side polls briefly before it parks, except on a single processor ({@link #SPIN_NANOS}).
  */
 public final class Pipeline {
   /** What the worker does with each buffer. */

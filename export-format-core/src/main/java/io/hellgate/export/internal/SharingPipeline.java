@@ -8,16 +8,17 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Two jobs per buffer on two threads, for the writer. Each submitted buffer gets the
- * <em>shared</em> job (SHA-256: in submission order, one buffer at a time, on whichever thread has
- * nothing better to do) and the <em>worker</em> job (encrypt and store: in submission order, on the
- * worker thread only). A buffer is free again once both jobs are done with it.
+ * Two jobs per buffer on two threads. Each submitted buffer gets the <em>shared</em> job (in
+ * submission order, one buffer at a time, on whichever thread has nothing better to do) and the
+ * <em>worker</em> job (in submission order, on the worker thread only). A buffer is free again once
+ * both jobs are done with it. The writer shares SHA-256 and leaves encrypt-and-store to the worker;
+ * the reader's first pass shares the GCM tag (or SHA-256) and leaves the framing scan to the worker.
  *
- * <p>Who runs the shared job follows the load: the worker, when it has nothing to encrypt (the
+ * <p>Who runs the shared job follows the load: the worker, when its own job has nothing to do (the
  * caller is the slower side); the caller, when it has no free buffer to fill (the worker is). A
  * fixed rule cannot balance the two: which side is slower depends on the caller's own work (records
- * encoded, lines checked, or bytes only copied) and on the storage, and SHA-256 is about half of
- * all the work.
+ * encoded, lines checked, or bytes only copied) and on the storage. On a single processor neither
+ * side spins before it parks ({@link Pipeline#SPIN_NANOS}).
  *
  * <p>Memory is the buffers. If a job throws, the pipeline records it ({@link #failure()}) and the
  * worker ends; {@link #take()} then returns null and {@link #drain()} returns at once.
@@ -237,7 +238,7 @@ public final class SharingPipeline {
    * With the lock held: releases it and spins briefly for a change of state before the caller
    * parks (waking a parked thread costs tens of microseconds on a virtual machine, and the two
    * threads hand over thousands of times per GiB). Returns with the lock held; true if the state
-   * changed meanwhile.
+   * changed meanwhile. On a single processor it returns false at once, without releasing the lock.
    */
   private boolean spinThenCheck() {
     if (Pipeline.SPIN_NANOS == 0) {
