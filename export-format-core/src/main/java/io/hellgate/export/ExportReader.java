@@ -6,7 +6,6 @@ import io.hellgate.export.internal.ChunkedGcm;
 import io.hellgate.export.internal.Hex;
 import io.hellgate.export.internal.LineScanner;
 import io.hellgate.export.internal.Spool;
-import io.hellgate.export.internal.Pipeline;
 import io.hellgate.export.internal.SharingPipeline;
 import io.hellgate.export.internal.StoredBlockFile;
 import java.io.Closeable;
@@ -774,8 +773,8 @@ public final class ExportReader implements Closeable {
     }
   }
 
-  /** Throws if pass 2's hashing worker failed (a bug: SHA-256 throws nothing checked). */
-  private static void workerFailed(Pipeline pipeline) {
+  /** Throws if pass 2's hashing failed (a bug: SHA-256 throws nothing checked). */
+  private static void workerFailed(SharingPipeline pipeline) {
     if (pipeline.failure() != null) {
       throw new IllegalStateException("verification worker failed", pipeline.failure());
     }
@@ -806,12 +805,13 @@ public final class ExportReader implements Closeable {
 
   /**
    * The checksum, computed during the release pass when {@link #verify()} did not. With a second
-   * core, a worker hashes each authenticated chunk while this thread releases its lines (the tag
-   * already covers them, and pass 1 checked framing and count: the checksum restates the tag).
+   * core, each authenticated chunk is hashed while this thread releases its lines (the tag already
+   * covers them, and pass 1 checked framing and count: the checksum restates the tag), by the
+   * worker when it is idle, or by this thread when it has no free buffer.
    */
   private static final class ReleaseChecksum {
     final MessageDigest sha256;
-    final Pipeline hasher;
+    final SharingPipeline hasher;
 
     ReleaseChecksum(long bytes) {
       try {
@@ -821,7 +821,8 @@ public final class ExportReader implements Closeable {
       }
       this.hasher =
           bytes > ChunkedGcm.CHUNK_BYTES && Runtime.getRuntime().availableProcessors() > 1
-              ? new Pipeline(3, ChunkedGcm.CHUNK_BYTES, "export-reader-check", (p, n) -> AesGcm.digest(sha256, p, 0, n))
+              ? new SharingPipeline(
+                  3, ChunkedGcm.CHUNK_BYTES, "export-reader-check", (p, n) -> AesGcm.digest(sha256, p, 0, n), (p, n) -> {})
               : null;
     }
   }
@@ -879,7 +880,7 @@ public final class ExportReader implements Closeable {
       if (done == total) {
         return null;
       }
-      Pipeline hasher = checksum != null ? checksum.hasher : null;
+      SharingPipeline hasher = checksum != null ? checksum.hasher : null;
       if (hasher == null) {
         int len = prepare(ownBuffer);
         if (checksum != null) {
@@ -948,6 +949,7 @@ public final class ExportReader implements Closeable {
     void finish(ExportManifest manifest) throws IOException {
       if (checksum != null) {
         if (checksum.hasher != null) {
+          checksum.hasher.drain(); // hashing here what the worker has not
           checksum.hasher.stop(false);
           workerFailed(checksum.hasher);
         }

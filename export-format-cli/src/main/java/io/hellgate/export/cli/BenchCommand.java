@@ -130,71 +130,71 @@ final class BenchCommand implements Callable<Integer> {
     out.println("|---|---|---|---|---|---|---|");
     java.util.Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
     for (String path : paths) {
-     for (int run = 1; run <= runs; run++) {
-      String suffix = runs > 1 ? " #" + run : "";
-      boolean typed = path.equals("typed");
-      boolean bytesIn = path.equals("raw-bytes");
-      Path archive = work.resolve(path + ".tgz");
-      resetPeaks();
-      Map<String, Long> c0 = cpu != null ? cpu.snapshot() : null;
-      long t0 = System.nanoTime();
-      long approxBytes = 0;
-      long records;
-      long finishAt;
-      try (ExportWriter w = ExportWriter.open(archive, options(cert, work, path.equals("raw-unvalidated") || bytesIn))) {
-        for (long i = 0; approxBytes < bytes; i++) {
-          int k = (int) (i & 4095);
-          if (typed) {
-            w.write(pool.get(k));
-          } else if (bytesIn) {
-            w.writeLineBytes(bytePool.get(k));
-          } else {
-            w.writeLine(linePool.get(k));
+      for (int run = 1; run <= runs; run++) {
+        String suffix = runs > 1 ? " #" + run : "";
+        boolean typed = path.equals("typed");
+        boolean bytesIn = path.equals("raw-bytes");
+        Path archive = work.resolve(path + ".tgz");
+        resetPeaks();
+        Map<String, Long> c0 = cpu != null ? cpu.snapshot() : null;
+        long t0 = System.nanoTime();
+        long approxBytes = 0;
+        long records;
+        long finishAt;
+        try (ExportWriter w = ExportWriter.open(archive, options(cert, work, path.equals("raw-unvalidated") || bytesIn))) {
+          for (long i = 0; approxBytes < bytes; i++) {
+            int k = (int) (i & 4095);
+            if (typed) {
+              w.write(pool.get(k));
+            } else if (bytesIn) {
+              w.writeLineBytes(bytePool.get(k));
+            } else {
+              w.writeLine(linePool.get(k));
+            }
+            approxBytes += linePool.get(k).length() + 1; // chars, not bytes: the exact size is read below
           }
-          approxBytes += linePool.get(k).length() + 1; // chars, not bytes: the exact size is read below
+          finishAt = System.nanoTime();
+          records = w.finish().recordCount();
         }
-        finishAt = System.nanoTime();
-        records = w.finish().recordCount();
-      }
-      long written = System.nanoTime();
-      Map<String, Long> c1 = cpu != null ? cpu.snapshot() : null;
-      long plainBytes = plaintextBytes(archive);
-      double writeSeconds = (written - t0) / 1e9;
-      row(path, "write" + suffix, plainBytes, writeSeconds, sslSha, javaSha);
-      row(path, "  of which finish()", plainBytes, (written - finishAt) / 1e9, sslSha, javaSha);
+        long written = System.nanoTime();
+        Map<String, Long> c1 = cpu != null ? cpu.snapshot() : null;
+        long plainBytes = plaintextBytes(archive);
+        double writeSeconds = (written - t0) / 1e9;
+        row(path, "write" + suffix, plainBytes, writeSeconds, sslSha, javaSha);
+        row(path, "  of which finish()", plainBytes, (written - finishAt) / 1e9, sslSha, javaSha);
 
-      resetPeaks();
-      Map<String, Long> c2 = cpu != null ? cpu.snapshot() : null;
-      t0 = System.nanoTime();
-      long read = 0;
-      long verifiedAt;
-      try (ExportReader r = ExportReader.open(archive, ExportReader.options().key(RecipientKey.of(pair.getPrivate(), cert)).spoolDirectory(work).build())) {
-        // No explicit verify(). Raw lines: the first one comes once the GCM tag, the framing and
-        // the count have verified, and the checksum is confirmed before null. Typed: all first.
-        Next next = typed ? r::nextRecord : path.equals("raw-string") ? r::nextLine : r::nextLineBytes;
-        verifiedAt = t0;
-        for (; next.get() != null; read++) {
-          if (read == 0) {
-            verifiedAt = System.nanoTime();
+        resetPeaks();
+        Map<String, Long> c2 = cpu != null ? cpu.snapshot() : null;
+        t0 = System.nanoTime();
+        long read = 0;
+        long verifiedAt;
+        try (ExportReader r = ExportReader.open(archive, ExportReader.options().key(RecipientKey.of(pair.getPrivate(), cert)).spoolDirectory(work).build())) {
+          // No explicit verify(). Raw lines: the first one comes once the GCM tag, the framing and
+          // the count have verified, and the checksum is confirmed before null. Typed: all first.
+          Next next = typed ? r::nextRecord : path.equals("raw-string") ? r::nextLine : r::nextLineBytes;
+          verifiedAt = t0;
+          for (; next.get() != null; read++) {
+            if (read == 0) {
+              verifiedAt = System.nanoTime();
+            }
           }
         }
+        long end = System.nanoTime();
+        if (cpu != null) {
+          cpuLines.add(cpu.line(path + " write" + suffix, c0, c1));
+          cpuLines.add(cpu.line(path + " verified read" + suffix, c2, cpu.snapshot()));
+        }
+        row(path, "verified read" + suffix, plainBytes, (end - t0) / 1e9, sslSha, javaSha);
+        if (run > 1) {
+          results.computeIfAbsent(path, k -> new ArrayList<>())
+              .add(new double[] {plainBytes / writeSeconds / 1e6, plainBytes / ((end - t0) / 1e9) / 1e6});
+        }
+        row(path, "  of which pass 1", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
+        if (read != records) {
+          throw new IllegalStateException("wrote " + records + " records but read " + read);
+        }
+        Files.deleteIfExists(archive);
       }
-      long end = System.nanoTime();
-      if (cpu != null) {
-        cpuLines.add(cpu.line(path + " write" + suffix, c0, c1));
-        cpuLines.add(cpu.line(path + " verified read" + suffix, c2, cpu.snapshot()));
-      }
-      row(path, "verified read" + suffix, plainBytes, (end - t0) / 1e9, sslSha, javaSha);
-      if (run > 1) {
-        results.computeIfAbsent(path, k -> new ArrayList<>())
-            .add(new double[] {plainBytes / writeSeconds / 1e6, plainBytes / ((end - t0) / 1e9) / 1e6});
-      }
-      row(path, "  of which pass 1", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
-      if (read != records) {
-        throw new IllegalStateException("wrote " + records + " records but read " + read);
-      }
-      Files.deleteIfExists(archive);
-     }
     }
     if (runs >= 3) {
       out.println();

@@ -12,13 +12,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * submission order, one buffer at a time, on whichever thread has nothing better to do) and the
  * <em>worker</em> job (in submission order, on the worker thread only). A buffer is free again once
  * both jobs are done with it. The writer shares SHA-256 and leaves encrypt-and-store to the worker;
- * the reader's first pass shares the GCM tag (or SHA-256) and leaves the framing scan to the worker.
+ * the reader's first pass shares the GCM tag (or SHA-256) and leaves the framing scan to the worker;
+ * its second pass shares SHA-256 and gives the worker nothing else.
  *
  * <p>Who runs the shared job follows the load: the worker, when its own job has nothing to do (the
  * caller is the slower side); the caller, when it has no free buffer to fill (the worker is). A
  * fixed rule cannot balance the two: which side is slower depends on the caller's own work (records
  * encoded, lines checked, or bytes only copied) and on the storage. On a single processor neither
- * side spins before it parks ({@link Pipeline#SPIN_NANOS}).
+ * side spins before it parks ({@link #SPIN_NANOS}).
  *
  * <p>Memory is the buffers. If a job throws, the pipeline records it ({@link #failure()}) and the
  * worker ends; {@link #take()} then returns null and {@link #drain()} returns at once.
@@ -156,7 +157,20 @@ public final class SharingPipeline {
     } finally {
       lock.unlock();
     }
-    Pipeline.joinThenWipe(thread, all);
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    for (byte[] b : all) {
+      java.util.Arrays.fill(b, (byte) 0);
+    }
   }
 
   /** What made a job throw, or null. */
@@ -170,7 +184,7 @@ public final class SharingPipeline {
   }
 
   /** Buffers whose shared job ran on the caller's thread and on the worker's; for tests. */
-  public long[] sharedCounts() {
+  long[] sharedCounts() {
     lock.lock();
     try {
       return new long[] {sharedByCaller, sharedByWorker};
@@ -231,6 +245,13 @@ public final class SharingPipeline {
     }
   }
 
+  /**
+   * How long a side spins before it parks: 50 µs (parking at once measured slower on this
+   * project's VM, docs/performance.md), or nothing on a single processor, where the spinning
+   * thread would only hold up the one it waits for.
+   */
+  static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 50_000 : 0;
+
   /** Incremented (under the lock) on every change of state. */
   private volatile long version;
 
@@ -241,13 +262,13 @@ public final class SharingPipeline {
    * changed meanwhile. On a single processor it returns false at once, without releasing the lock.
    */
   private boolean spinThenCheck() {
-    if (Pipeline.SPIN_NANOS == 0) {
+    if (SPIN_NANOS == 0) {
       return false;
     }
     long seen = version;
     lock.unlock();
     try {
-      long deadline = System.nanoTime() + Pipeline.SPIN_NANOS;
+      long deadline = System.nanoTime() + SPIN_NANOS;
       while (version == seen && System.nanoTime() < deadline) {
         Thread.onSpinWait();
       }
