@@ -322,7 +322,11 @@ class ExportWriterTest {
     }
   }
 
-  /** SHA-256 runs on whichever thread has time; the checksum must not depend on which did. */
+  /**
+   * SHA-256 runs on whichever thread has time; the checksum must not depend on which did. The
+   * pauses vary the split from run to run; which side ran which chunk is not observable here
+   * (SharingPipelineProperties pins each side in turn).
+   */
   @org.junit.jupiter.api.RepeatedTest(3)
   void checksumIsTheSameWhicheverThreadHashesEachChunk() throws Exception {
     java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
@@ -337,7 +341,7 @@ class ExportWriterTest {
         expected.update(line);
         expected.update((byte) '\n');
         if (pace.nextInt(2000) == 0) {
-          Thread.sleep(2); // let the worker go idle now and then, so both threads hash some chunks
+          Thread.sleep(2); // let the worker go idle now and then, so that it takes some chunks
         }
       }
       m = w.finish();
