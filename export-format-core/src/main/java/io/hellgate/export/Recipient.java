@@ -33,9 +33,11 @@ public final class Recipient {
 
   private Recipient(X509Certificate certificate, String checkedBy) {
     this.certificate = Objects.requireNonNull(certificate, "certificate");
-    if (!(certificate.getPublicKey() instanceof RSAPublicKey)) {
+    if (!(certificate.getPublicKey() instanceof RSAPublicKey)
+        || !"RSA".equals(certificate.getPublicKey().getAlgorithm())) {
+      // an id-RSASSA-PSS key (RFC 4055) is an RSAPublicKey too, but for signatures only
       throw new IllegalArgumentException(
-          "recipient certificate must carry an RSA public key, found "
+          "recipient certificate must carry an RSA (rsaEncryption) public key, found "
               + certificate.getPublicKey().getAlgorithm());
     }
     this.checkedBy = checkedBy;
@@ -48,7 +50,7 @@ public final class Recipient {
    *
    * @param certificate an X.509 certificate with an RSA public key
    * @return the recipient
-   * @throws IllegalArgumentException if the key is not RSA
+   * @throws IllegalArgumentException if the key is not RSA, or is an RSASSA-PSS (signature-only) key
    */
   public static Recipient unverified(X509Certificate certificate) {
     return new Recipient(certificate, null);

@@ -48,8 +48,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * written against the subject and key rules a sender's certificate policy applies, so a recipient
  * learns early what would be rejected.
  *
- * <p>The rules checked here: the subject has a non-empty organization (O) and a two-letter country
- * (C); the key is RSA with a modulus of at least 2048 bits. The request asks for a certificate whose
+ * <p>The rules checked here: the subject has a non-blank organization (O) and a country (C) that is an
+ * ISO 3166-1 alpha-2 code in upper case (as {@code Locale.getISOCountries()} lists them); the key is RSA with a modulus of at least 2048 bits. The request asks for a certificate whose
  * key usage is {@code keyEncipherment} only (extensionRequest attribute), as export decryption needs
  * nothing else. These checks mirror, and must be kept in line with, the subject and key checks of
  * {@code CertificatePolicy}; they do not replace the sender's evaluation of the issued certificate.
@@ -159,9 +159,9 @@ public final class CertificateRequests {
    */
   public static String createPemInPkcs11(Path config, String alias, char[] pin, String subject, int bits)
       throws IOException {
-    Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(alias, "alias");
     try {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(alias, "alias");
       requireValid(check(subject, bits));
       Provider provider = StoreKeys.pkcs11Provider(config);
       KeyStore store = StoreKeys.pkcs11Store(provider, config, pin);

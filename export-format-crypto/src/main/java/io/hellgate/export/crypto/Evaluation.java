@@ -22,13 +22,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
 
 /** One run of a {@link CertificatePolicy} over one {@link CertificateInput}; not thread-safe. */
 final class Evaluation {
@@ -56,15 +64,34 @@ final class Evaluation {
           "signature.algorithm",
           "dedicated");
 
+  /**
+   * Signature algorithms with a broken digest, by OID (PKCS#1, ANSI X9, and the older OIW arc that
+   * the JDK still verifies). {@link #weakSignature} also judges the JDK's algorithm name, so an OID
+   * missing here but mapped by the JDK to an MD or SHA-1 algorithm fails too.
+   */
   private static final Map<String, String> WEAK_SIGNATURES =
-      Map.of(
-          "1.2.840.113549.1.1.2", "MD2withRSA",
-          "1.2.840.113549.1.1.3", "MD4withRSA",
-          "1.2.840.113549.1.1.4", "MD5withRSA",
-          "1.2.840.113549.1.1.5", "SHA1withRSA",
-          "1.3.14.3.2.29", "SHA1withRSA",
-          "1.2.840.10045.4.1", "SHA1withECDSA",
-          "1.2.840.10040.4.3", "SHA1withDSA");
+      Map.ofEntries(
+          Map.entry("1.2.840.113549.1.1.2", "MD2withRSA"),
+          Map.entry("1.2.840.113549.1.1.3", "MD4withRSA"),
+          Map.entry("1.2.840.113549.1.1.4", "MD5withRSA"),
+          Map.entry("1.2.840.113549.1.1.5", "SHA1withRSA"),
+          Map.entry("1.3.14.3.2.2", "MD4withRSA"),
+          Map.entry("1.3.14.3.2.3", "MD5withRSA"),
+          Map.entry("1.3.14.3.2.4", "MD4withRSA"),
+          Map.entry("1.3.14.3.2.13", "SHA1withDSA"),
+          Map.entry("1.3.14.3.2.27", "SHA1withDSA"),
+          Map.entry("1.3.14.3.2.29", "SHA1withRSA"),
+          Map.entry("1.2.840.10045.4.1", "SHA1withECDSA"),
+          Map.entry("1.2.840.10040.4.3", "SHA1withDSA"));
+
+  /** Extensions a pinned self-signed leaf may mark critical: those this policy itself judges. */
+  private static final Set<String> PINNED_CRITICAL_OK =
+      Set.of(
+          "2.5.29.15", // keyUsage
+          "2.5.29.19", // basicConstraints
+          "2.5.29.37", // extendedKeyUsage
+          "2.5.29.32", // certificatePolicies
+          "2.5.29.17"); // subjectAltName
 
   private static final String RSASSA_PSS = "1.2.840.113549.1.1.10";
 
@@ -250,10 +277,39 @@ final class Evaluation {
     }
   }
 
+  /**
+   * Whether a trust anchor may issue certificates: a version 3 CA certificate (basicConstraints
+   * CA=true) whose keyUsage, if present, includes keyCertSign; or a version 1 root, which has no
+   * extensions to say so. The JDK's PKIX validator checks neither for the anchor itself.
+   */
+  private static boolean mayIssue(X509Certificate a) {
+    if (a.getVersion() < 3) {
+      return true;
+    }
+    boolean[] ku = a.getKeyUsage();
+    return a.getBasicConstraints() >= 0 && (ku == null || (ku.length > 5 && ku[5]));
+  }
+
   private void chain() {
     String code = "chain.trusted";
     if (selfSigned(leaf)) {
       if (policy.privatePkiSelfSignedLeaves && policy.anchors.contains(leaf)) {
+        // No PKIX run covers a pinned leaf, so its critical extensions are checked here (RFC 5280
+        // 4.2: a certificate with a critical extension the relying party does not process is refused).
+        List<String> unknown = new ArrayList<>();
+        if (leaf.getCriticalExtensionOIDs() != null) {
+          for (String oid : leaf.getCriticalExtensionOIDs()) {
+            if (!PINNED_CRITICAL_OK.contains(oid)) {
+              unknown.add(oid);
+            }
+          }
+        }
+        if (!unknown.isEmpty()) {
+          java.util.Collections.sort(unknown);
+          add(code, Status.FAIL, "The pinned self-signed certificate has critical extensions this"
+              + " policy does not process: " + unknown + ".");
+          return;
+        }
         path = List.of();
         anchor = leaf;
         add(code, Status.PASS, "The self-signed certificate is itself a trust anchor of the"
@@ -267,12 +323,16 @@ final class Evaluation {
     List<X509Certificate> built = new ArrayList<>();
     X509Certificate current = leaf;
     built.add(current);
+    X509Certificate notCa = null;
     while (true) {
       X509Certificate found = null;
       for (X509Certificate a : policy.anchors) {
         if (signedBy(current, a)) {
-          found = a;
-          break;
+          if (mayIssue(a)) {
+            found = a;
+            break;
+          }
+          notCa = a; // e.g. a pinned leaf: trusted for itself, never as an issuer
         }
       }
       if (found != null) {
@@ -285,6 +345,12 @@ final class Evaluation {
           next = i;
           break;
         }
+      }
+      if (next == null && notCa != null) {
+        add(code, Status.FAIL, describe(current) + " is signed by the configured trust anchor "
+            + describe(notCa) + ", which is not a CA (basicConstraints CA=true and keyUsage"
+            + " keyCertSign are required to issue certificates).");
+        return;
       }
       if (next == null) {
         add(code, Status.FAIL, "No chain from " + describe(current) + " to a configured trust"
@@ -301,7 +367,13 @@ final class Evaluation {
       built.add(next);
       current = next;
     }
-    String problem = pkix(built, anchor, now);
+    String problem = anchorNameConstraints(built, anchor);
+    if (problem != null) {
+      add(code, Status.FAIL, "The chain to trust anchor '" + anchor.getSubjectX500Principal().getName()
+          + "' is not valid: " + problem);
+      return;
+    }
+    problem = pkix(built, anchor, now);
     if (problem == null) {
       path = List.copyOf(built);
       add(code, Status.PASS, "Chain of " + built.size() + " to trust anchor '"
@@ -340,6 +412,69 @@ final class Evaluation {
       return null;
     }
     return from.plus(Duration.between(from, to).dividedBy(2));
+  }
+
+  /**
+   * Null if every certificate of {@code chain} (leaf first) lies within the anchor's own
+   * nameConstraints, or has none to lie within; else why not. RFC 5280 leaves applying an anchor's
+   * constraints to the relying party; the JDK's PKIX validator refuses them outright ("name
+   * constraints in trust anchor not supported"), so BouncyCastle's validator applies them here: to
+   * each subject DN, its emailAddress attributes, and its subjectAltName entries, skipping
+   * self-issued intermediates (RFC 5280 6.1.3 b). A private root restricted to its organization
+   * stays restricted.
+   */
+  private static String anchorNameConstraints(List<X509Certificate> chain, X509Certificate anchor) {
+    byte[] ext = anchor.getExtensionValue("2.5.29.30");
+    if (ext == null) {
+      return null;
+    }
+    PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
+    try {
+      NameConstraints nc = NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+      if (nc.getPermittedSubtrees() != null) {
+        validator.intersectPermittedSubtree(nc.getPermittedSubtrees());
+      }
+      if (nc.getExcludedSubtrees() != null) {
+        for (GeneralSubtree t : nc.getExcludedSubtrees()) {
+          validator.addExcludedSubtree(t);
+        }
+      }
+    } catch (RuntimeException e) {
+      return "the trust anchor's nameConstraints extension cannot be read";
+    }
+    for (int i = 0; i < chain.size(); i++) {
+      X509Certificate c = chain.get(i);
+      if (i > 0 && c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+        continue;
+      }
+      try {
+        X500Name subject = X500Name.getInstance(c.getSubjectX500Principal().getEncoded());
+        validator.checkPermittedDN(subject);
+        validator.checkExcludedDN(subject);
+        for (RDN rdn : subject.getRDNs(PKCSObjectIdentifiers.pkcs_9_at_emailAddress)) {
+          for (org.bouncycastle.asn1.x500.AttributeTypeAndValue tv : rdn.getTypesAndValues()) {
+            String address = tv.getValue() instanceof org.bouncycastle.asn1.ASN1String
+                ? ((org.bouncycastle.asn1.ASN1String) tv.getValue()).getString()
+                : IETFUtils.valueToString(tv.getValue());
+            GeneralName email = new GeneralName(GeneralName.rfc822Name, address);
+            validator.checkPermitted(email);
+            validator.checkExcluded(email);
+          }
+        }
+        byte[] san = c.getExtensionValue("2.5.29.17");
+        if (san != null) {
+          for (GeneralName g : GeneralNames.getInstance(ASN1OctetString.getInstance(san).getOctets()).getNames()) {
+            validator.checkPermitted(g);
+            validator.checkExcluded(g);
+          }
+        }
+      } catch (NameConstraintValidatorException e) {
+        return describe(c) + " is outside the trust anchor's nameConstraints (" + e.getMessage() + ")";
+      } catch (RuntimeException e) {
+        return describe(c) + " has names that cannot be checked against the trust anchor's nameConstraints";
+      }
+    }
+    return null;
   }
 
   /** Null if PKIX validation succeeds, else a message; validity problems start with "validity:". */
@@ -461,6 +596,13 @@ final class Evaluation {
           + " bits is required.");
       return;
     }
+    if (!"RSA".equals(leaf.getPublicKey().getAlgorithm())) {
+      // id-RSASSA-PSS (RFC 4055) keys are for PSS signatures only, though the JDK encrypts to them.
+      add(code, Status.FAIL, "The key is an " + leaf.getPublicKey().getAlgorithm() + " key, which"
+          + " RFC 4055 restricts to signatures; exports need an rsaEncryption key of at least "
+          + policy.minRsaBits + " bits.");
+      return;
+    }
     int bits = ((RSAPublicKey) leaf.getPublicKey()).getModulus().bitLength();
     if (bits < policy.minRsaBits) {
       add(code, Status.FAIL, "The RSA key has " + bits + " bits; at least " + policy.minRsaBits
@@ -541,7 +683,15 @@ final class Evaluation {
   private static String weakSignature(X509Certificate c) {
     String oid = c.getSigAlgOID();
     if (!oid.equals(RSASSA_PSS)) {
-      return WEAK_SIGNATURES.get(oid);
+      String weak = WEAK_SIGNATURES.get(oid);
+      if (weak != null) {
+        return weak;
+      }
+      String name = String.valueOf(c.getSigAlgName()).toUpperCase(java.util.Locale.ROOT);
+      return name.startsWith("MD2") || name.startsWith("MD4") || name.startsWith("MD5")
+              || name.startsWith("SHA1") || name.startsWith("SHA-1")
+          ? c.getSigAlgName()
+          : null;
     }
     byte[] params = c.getSigAlgParams();
     String hash;

@@ -89,8 +89,8 @@ public final class RecipientKeys {
    */
   public static RecipientKey fromPem(Path keyFile, X509Certificate certificate, char[] password)
       throws IOException {
-    Objects.requireNonNull(keyFile, "keyFile");
     try {
+      Objects.requireNonNull(keyFile, "keyFile");
       PemKeys.Loaded loaded = PemKeys.read(keyFile, password);
       X509Certificate cert = certificate != null ? certificate : loaded.certificate();
       if (cert == null) {
@@ -115,8 +115,8 @@ public final class RecipientKeys {
    * @throws IOException if the file cannot be read
    */
   public static RecipientKey fromPkcs12(Path file, String alias, char[] password) throws IOException {
-    Objects.requireNonNull(file, "file");
     try {
+      Objects.requireNonNull(file, "file");
       StoreKeys.Entry entry = StoreKeys.pkcs12(file, alias, password);
       PemKeys.requireMatch(entry.key(), entry.certificate(), "PKCS#12 entry \"" + entry.alias() + "\"");
       return RecipientKey.of(entry.key(), entry.certificate());
@@ -147,8 +147,8 @@ public final class RecipientKeys {
    * @throws IOException if the configuration cannot be read
    */
   public static RecipientKey fromPkcs11(Path config, String alias, char[] pin) throws IOException {
-    Objects.requireNonNull(config, "config");
     try {
+      Objects.requireNonNull(config, "config");
       StoreKeys.Entry entry = StoreKeys.pkcs11(config, alias, pin);
       if (!(entry.certificate().getPublicKey() instanceof RSAPublicKey)) {
         throw new KeySourceException(Reason.MALFORMED, "the certificate of token entry \"" + entry.alias() + "\" has no RSA key");
@@ -196,9 +196,9 @@ public final class RecipientKeys {
    * @throws IllegalArgumentException if the password is empty or the key cannot be encoded
    */
   public static void writeEncryptedPem(PrivateKey key, char[] password, Path out) throws IOException {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(out, "out");
     try {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(out, "out");
       if (password == null || password.length == 0) {
         throw new IllegalArgumentException("an encrypted key needs a non-empty password");
       }

@@ -47,6 +47,38 @@ class CertificateParsingTest {
     assertThat(CertificateParser.parse(key).problem()).doesNotContain(new String(key, StandardCharsets.US_ASCII).substring(40, 80));
   }
 
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] der(String fixture) throws Exception {
+    return CertificateParser.bundle(Files.readAllBytes(FIXTURES.resolve(fixture)), "fixture").get(0).getEncoded();
+  }
+
+  /** Regression: CertificateFactory read the first DER object and ignored the rest. */
+  @Test
+  void judgesEveryObjectOfConcatenatedDer() throws Exception {
+    byte[] cert = der("recipient-cert.pem");
+    byte[] other = der("other-cert.pem");
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    byte[] key = g.generateKeyPair().getPrivate().getEncoded();
+    assertThat(CertificateParser.parse(concat(cert, key)).kind()).isEqualTo(CertificateParser.Kind.PRIVATE_KEY);
+    assertThat(CertificateParser.parse(concat(key, cert)).kind()).isEqualTo(CertificateParser.Kind.PRIVATE_KEY);
+    CertificateParser.Result two = CertificateParser.parse(concat(cert, other));
+    assertThat(two.kind()).isEqualTo(CertificateParser.Kind.CERTIFICATES);
+    assertThat(two.certificates()).extracting(X509Certificate::getEncoded).containsExactly(cert, other);
+    CertificateParser.Result trailing = CertificateParser.parse(concat(cert, new byte[] {0x0a}));
+    assertThat(trailing.kind()).isEqualTo(CertificateParser.Kind.UNREADABLE);
+    CertificateParser.Result junk = CertificateParser.parse(concat(cert, new byte[] {0x04, 0x01, 0x00}));
+    assertThat(junk.kind()).isEqualTo(CertificateParser.Kind.UNREADABLE);
+    assertThat(junk.problem()).contains("DER object 2 of 2");
+  }
+
   @Test
   void recognisesDerPrivateAndPublicKeys() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");

@@ -236,6 +236,26 @@ class RecipientKeysTest {
         .isInstanceOfSatisfying(KeySourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
   }
 
+  /** Regression: the null checks ran before the try/finally that zeroes the secret. */
+  @Test
+  void secretsAreZeroedEvenWhenAnArgumentIsNull() {
+    char[] a = PASSWORD.toCharArray();
+    assertThatThrownBy(() -> RecipientKeys.fromPem(null, a)).isInstanceOf(NullPointerException.class);
+    char[] b = PASSWORD.toCharArray();
+    assertThatThrownBy(() -> RecipientKeys.fromPkcs12(null, null, b)).isInstanceOf(NullPointerException.class);
+    char[] c = PASSWORD.toCharArray();
+    assertThatThrownBy(() -> RecipientKeys.fromPkcs11(null, null, c)).isInstanceOf(NullPointerException.class);
+    char[] d = PASSWORD.toCharArray();
+    assertThatThrownBy(() -> RecipientKeys.writeEncryptedPem(null, d, dir.resolve("k.pem")))
+        .isInstanceOf(NullPointerException.class);
+    char[] e = PASSWORD.toCharArray();
+    assertThatThrownBy(() -> CertificateRequests.createPemInPkcs11(null, "a", e, "CN=x, O=Acme, C=DE", 3072))
+        .isInstanceOf(NullPointerException.class);
+    for (char[] secret : List.of(a, b, c, d, e)) {
+      assertThat(secret).containsOnly('\0');
+    }
+  }
+
   static int run(String... command) throws Exception {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -57,7 +57,10 @@ public final class CertificateParser {
 
   private CertificateParser() {}
 
-  /** Parses certificate input: PEM (one or more blocks) or a single DER certificate. */
+  /**
+   * Parses certificate input: PEM (one or more blocks), or DER (one certificate, or several
+   * concatenated, leaf first). Input holding a private key anywhere is reported as such.
+   */
   public static Result parse(byte[] input) {
     if (input.length == 0) {
       return new Result(Kind.UNREADABLE, List.of(), "the input is empty");
@@ -115,6 +118,26 @@ public final class CertificateParser {
   }
 
   private static Result parseDer(byte[] input) {
+    // CertificateFactory reads the first DER object and ignores the rest, which could be a private
+    // key: split the input into its objects first, and judge every one.
+    List<byte[]> objects = derObjects(input);
+    if (objects != null && objects.size() > 1) {
+      List<X509Certificate> certs = new ArrayList<>();
+      for (byte[] o : objects) {
+        if (isPrivateKeyDer(o)) {
+          return new Result(Kind.PRIVATE_KEY, List.of(), "the input contains a DER private key");
+        }
+      }
+      for (int k = 0; k < objects.size(); k++) {
+        X509Certificate c = certificate(objects.get(k));
+        if (c == null) {
+          return new Result(Kind.UNREADABLE, List.of(),
+              "DER object " + (k + 1) + " of " + objects.size() + " is not an X.509 certificate");
+        }
+        certs.add(c);
+      }
+      return new Result(Kind.CERTIFICATES, certs, null);
+    }
     X509Certificate c = certificate(input);
     if (c != null) {
       return new Result(Kind.CERTIFICATES, List.of(c), null);
@@ -129,14 +152,53 @@ public final class CertificateParser {
         Kind.UNREADABLE, List.of(), "the input is neither PEM nor a DER X.509 certificate");
   }
 
-  /** A DER certificate, or null if the bytes are not one. */
+  /**
+   * The consecutive DER objects (definite-length TLVs) that make up {@code input} exactly, or null
+   * if it is not such a sequence.
+   */
+  static List<byte[]> derObjects(byte[] input) {
+    List<byte[]> objects = new ArrayList<>();
+    int off = 0;
+    while (off < input.length) {
+      if (off + 2 > input.length || (input[off] & 0x1f) == 0x1f) {
+        return null; // truncated, or a multi-byte tag (never a certificate or key)
+      }
+      int first = input[off + 1] & 0xff;
+      long len;
+      int header;
+      if (first < 0x80) {
+        len = first;
+        header = 2;
+      } else {
+        int n = first & 0x7f;
+        if (n == 0 || n > 4 || off + 2 + n > input.length) {
+          return null; // indefinite length (BER), or absurd
+        }
+        len = 0;
+        for (int k = 0; k < n; k++) {
+          len = (len << 8) | (input[off + 2 + k] & 0xff);
+        }
+        header = 2 + n;
+      }
+      long end = off + header + len;
+      if (end > input.length) {
+        return null;
+      }
+      objects.add(java.util.Arrays.copyOfRange(input, off, (int) end));
+      off = (int) end;
+    }
+    return objects;
+  }
+
+  /** A DER certificate, or null if the bytes are not exactly one. */
   public static X509Certificate certificate(byte[] der) {
     if (der.length == 0 || der[0] != 0x30) {
       return null;
     }
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+      X509Certificate c = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+      return c.getEncoded().length == der.length ? c : null; // nothing may follow it
     } catch (CertificateException | RuntimeException e) {
       return null;
     }

@@ -427,22 +427,23 @@ public final class Revocation {
       problems.add(source + " is not a valid OCSP response");
       return null;
     }
-    SingleResp match = null;
+    // A response may hold several entries for the same certificate: a revocation in any of them
+    // wins (revocation is final, so even a stale one counts); otherwise a fresh "good" one.
+    List<SingleResp> matches = new ArrayList<>();
     try {
       X509CertificateHolder issuerHolder = new JcaX509CertificateHolder(issuer);
       for (SingleResp r : basic.getResponses()) {
         CertificateID id = r.getCertID();
         if (id.getSerialNumber().equals(cert.getSerialNumber())
             && id.matchesIssuer(issuerHolder, new JcaDigestCalculatorProviderBuilder().build())) {
-          match = r;
-          break;
+          matches.add(r);
         }
       }
     } catch (Exception e) {
       problems.add(source + " could not be matched to the certificate");
       return null;
     }
-    if (match == null) {
+    if (matches.isEmpty()) {
       // a response for some other certificate: not ours to judge
       if (!source.startsWith("supplied")) {
         problems.add(source + " does not cover this certificate");
@@ -454,21 +455,23 @@ public final class Revocation {
       problems.add(source + " " + signer);
       return null;
     }
-    String stale = freshness(match.getThisUpdate(), match.getNextUpdate(), false);
-    if (stale != null) {
-      problems.add(source + " " + stale);
-      return null;
+    for (SingleResp r : matches) {
+      if (r.getCertStatus() instanceof RevokedStatus) {
+        RevokedStatus rs = (RevokedStatus) r.getCertStatus();
+        return new Status(
+            State.REVOKED, "revoked on " + rs.getRevocationTime().toInstant() + " according to " + source);
+      }
     }
-    CertificateStatus status = match.getCertStatus();
-    if (status == CertificateStatus.GOOD) {
-      return new Status(State.GOOD, "not revoked according to " + source);
+    for (SingleResp r : matches) {
+      String stale = freshness(r.getThisUpdate(), r.getNextUpdate(), false);
+      if (stale != null) {
+        problems.add(source + " " + stale);
+      } else if (r.getCertStatus() == CertificateStatus.GOOD) {
+        return new Status(State.GOOD, "not revoked according to " + source);
+      } else {
+        problems.add(source + " reports status unknown");
+      }
     }
-    if (status instanceof RevokedStatus) {
-      RevokedStatus rs = (RevokedStatus) status;
-      return new Status(
-          State.REVOKED, "revoked on " + rs.getRevocationTime().toInstant() + " according to " + source);
-    }
-    problems.add(source + " reports status unknown");
     return null;
   }
 
