@@ -200,11 +200,14 @@ public final class ExportWriter implements Closeable {
   /**
    * Starts an export that {@link #finish()} writes to {@code path}: into a temporary file in the
    * same directory as the ciphertext arrives, completed, synced, then atomically renamed. An
-   * existing file is replaced.
+   * existing regular file is replaced; a directory, symbolic link, device or pipe at {@code path}
+   * is refused, here and again before the rename.
    *
    * @param path the archive to create
    * @param options the options
    * @return the writer
+   * @throws java.nio.file.FileSystemException if something other than a regular file is at
+   *     {@code path}
    * @throws IOException if the temporary file beside {@code path} cannot be created
    */
   public static ExportWriter open(Path path, Options options) throws IOException {
@@ -214,6 +217,7 @@ public final class ExportWriter implements Closeable {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new IOException("directory of " + path + " does not exist");
     }
+    InPlaceArchive.requireReplaceable(path);
     return new ExportWriter(options, null, path);
   }
 

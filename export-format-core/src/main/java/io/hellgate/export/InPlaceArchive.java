@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -76,9 +78,28 @@ final class InPlaceArchive implements Closeable {
   }
 
   private static Path createPartial(Path target) throws IOException {
+    requireReplaceable(target);
     Path dir = target.toAbsolutePath().getParent();
+    String name = target.getFileName().toString();
+    // Short enough that a long but legal target name still leaves room for the random part.
+    String prefix = "." + (name.length() > 64 ? name.substring(0, 64) : name) + ".";
     // Files.createTempFile makes it owner-only (rw-------) on POSIX file systems.
-    return Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
+    return Files.createTempFile(dir, prefix, ".partial");
+  }
+
+  /**
+   * The rename at the end replaces what is at {@code target}: only ever a regular file. A device,
+   * pipe, directory or symbolic link there is refused (a link would be replaced, not followed).
+   */
+  static void requireReplaceable(Path target) throws IOException {
+    if (target.getFileName() == null || target.toAbsolutePath().getParent() == null) {
+      throw new FileSystemException(target.toString(), null, "not a file name");
+    }
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileSystemException(target.toString(), null,
+          "exists and is not a regular file (a directory, symbolic link, device or pipe is never replaced)");
+    }
   }
 
   /** Appends ciphertext. */
@@ -120,6 +141,7 @@ final class InPlaceArchive implements Closeable {
       copied = true;
     }
     try {
+      requireReplaceable(target); // again: the target may have changed while the export was written
       try {
         Files.move(result, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

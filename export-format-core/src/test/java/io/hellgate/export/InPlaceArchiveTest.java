@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -112,5 +113,44 @@ class InPlaceArchiveTest {
       assertThat(files).isEmpty();
     }
     assertThatThrownBy(() -> Files.readAllBytes(target)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+  }
+  /** Regression: the rename replaced whatever was at the target (a link, a FIFO, a device node). */
+  @Test
+  void refusesATargetThatIsNotARegularFile(@TempDir Path dir) throws Exception {
+    Path real = Files.writeString(dir.resolve("real.txt"), "keep");
+    Path link = Files.createSymbolicLink(dir.resolve("link.tgz"), real);
+    Path fifo = dir.resolve("fifo.tgz");
+    new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+    Path sub = Files.createDirectory(dir.resolve("sub.tgz"));
+    for (Path target : List.of(link, fifo, sub)) {
+      assertThatThrownBy(() -> ExportWriter.open(target, Fixtures.writerOptions()))
+          .as(target.toString())
+          .isInstanceOf(java.nio.file.FileSystemException.class)
+          .hasMessageContaining("not a regular file");
+    }
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(real)).isEqualTo("keep");
+    assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    // and a link made while the export was written is not replaced either
+    Path late = dir.resolve("late.tgz");
+    try (ExportWriter w = ExportWriter.open(late, Fixtures.writerOptions())) {
+      w.write(Fixtures.record(1));
+      Files.createSymbolicLink(late, real);
+      assertThatThrownBy(w::finish).isInstanceOf(java.nio.file.FileSystemException.class);
+    }
+    assertThat(Files.isSymbolicLink(late)).isTrue();
+    assertThat(Files.readString(real)).isEqualTo("keep");
+    assertThatThrownBy(() -> ExportWriter.open(Path.of("/"), Fixtures.writerOptions())).isInstanceOf(java.io.IOException.class);
+  }
+
+  /** Regression: the temporary name added ~26 characters, so long legal names failed. */
+  @Test
+  void longTargetNamesWork(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("x".repeat(240) + ".tgz");
+    try (ExportWriter w = ExportWriter.open(target, Fixtures.writerOptions())) {
+      w.write(Fixtures.record(1));
+      w.finish();
+    }
+    assertThat(Files.size(target)).isPositive();
   }
 }
