@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import io.hellgate.export.internal.StoredBlockFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -32,7 +33,7 @@ final class ArchiveScanner {
   private final InputStream inflated;
   private final InputStream compressed;
   private final Budget budget;
-  private final TarArchiveInputStream tar;
+  private final StrictTar tar;
   private int entries;
   private long maxDataBytes = AesGcm.MAX_PLAINTEXT_BYTES;
   private byte[] manifestJson;
@@ -45,7 +46,85 @@ final class ArchiveScanner {
     this.compressed = compressed;
     this.inflated = inflated;
     this.budget = budget;
-    this.tar = new TarArchiveInputStream(budget, "UTF-8");
+    this.tar = new StrictTar(budget);
+  }
+
+  /**
+   * commons-compress, made strict where the format requires it: every header record's checksum is
+   * verified (commons-compress only records it, and not at all for PAX and GNU long-name headers);
+   * 512-byte blocks, so nothing after the end-of-archive blocks is skipped uncounted; and the raw
+   * names of PAX {@code path}/{@code linkpath} records and GNU long names are kept, since
+   * commons-compress strips a leading '/' from them before the scanner sees the entry.
+   */
+  private static final class StrictTar extends TarArchiveInputStream {
+    private final java.io.ByteArrayOutputStream paxData = new java.io.ByteArrayOutputStream();
+    /** An absolute raw name seen since the last entry, or null. */
+    String absoluteName;
+    /** All-zero records read: the end of the archive is two of them. */
+    int endRecords;
+
+    StrictTar(InputStream in) {
+      super(in, TarConstants.DEFAULT_RCDSIZE, TarConstants.DEFAULT_RCDSIZE, "UTF-8");
+    }
+
+    @Override
+    protected byte[] readRecord() throws IOException {
+      byte[] record = super.readRecord();
+      if (record != null && isEOFRecord(record)) {
+        endRecords++;
+      }
+      if (record != null && record.length == TarConstants.DEFAULT_RCDSIZE && !isEOFRecord(record)
+          && !org.apache.commons.compress.archivers.tar.TarUtils.verifyCheckSum(record)) {
+        throw new IOException("a tar header has a wrong checksum");
+      }
+      return record;
+    }
+
+    @Override
+    protected byte[] getLongNameData() throws IOException {
+      byte[] name = super.getLongNameData();
+      if (name != null && name.length > 0 && name[0] == '/') {
+        absoluteName = new String(name, StandardCharsets.UTF_8);
+      }
+      return name;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      TarArchiveEntry current = getCurrentEntry();
+      if (n > 0 && current != null && (current.isPaxHeader() || current.isGlobalPaxHeader())) {
+        paxData.write(b, off, n); // bounded by the header budget
+      }
+      return n;
+    }
+
+    /** Checks the PAX records read since the last call for an absolute path; then forgets them. */
+    void checkPaxNames() {
+      byte[] d = paxData.toByteArray();
+      paxData.reset();
+      int pos = 0;
+      while (pos < d.length) {
+        int space = pos;
+        int len = 0;
+        while (space < d.length && d[space] >= '0' && d[space] <= '9' && len < (1 << 24)) {
+          len = len * 10 + (d[space] - '0');
+          space++;
+        }
+        if (space >= d.length || d[space] != ' ' || len <= space - pos || pos + len > d.length) {
+          return; // malformed: commons-compress has already rejected it or will
+        }
+        String record = new String(d, space + 1, pos + len - space - 1, StandardCharsets.UTF_8);
+        int eq = record.indexOf('=');
+        if (eq > 0) {
+          String key = record.substring(0, eq);
+          if ((key.equals("path") || key.equals("linkpath")) && record.startsWith("/", eq + 1)) {
+            absoluteName = record.substring(eq + 1).strip();
+          }
+        }
+        pos += len;
+      }
+    }
   }
 
   /**
@@ -300,6 +379,9 @@ final class ArchiveScanner {
       }
       throw malformed("archive has more than one data entry (" + dataName + " and " + name + ")");
     }
+    if (tar.endRecords < 2) {
+      throw malformed("the tar stream ends without its two end-of-archive blocks (truncated?)");
+    }
     // Drain what follows the end-of-archive blocks, so the gzip CRC and length are checked.
     try {
       byte[] buf = new byte[8192];
@@ -375,6 +457,10 @@ final class ArchiveScanner {
     } finally {
       budget.unlimited();
     }
+    tar.checkPaxNames();
+    if (tar.absoluteName != null) {
+      throw malformed("entry '" + RecordValidation.printable(tar.absoluteName) + "' has an absolute or unsafe path");
+    }
     if (e != null && ++entries > MAX_ENTRIES) {
       throw new ExportFormatException(Reason.LIMIT_EXCEEDED, "archive has more than " + MAX_ENTRIES + " entries");
     }
@@ -413,8 +499,11 @@ final class ArchiveScanner {
     if (type == TarConstants.LF_DIR || oldStyleDirectory) {
       return null;
     }
-    if (e.isSparse() || !e.isFile()) {
-      throw malformed("entry '" + shown + "' is not a regular file");
+    // Only the two regular-file type flags: commons-compress's isFile() also says yes to unknown
+    // types (GNU volume headers, multi-volume continuations, dump directories, ...).
+    if (e.isSparse() || (type != TarConstants.LF_NORMAL && type != TarConstants.LF_OLDNORM)) {
+      throw malformed("entry '" + shown + "' is not a regular file (type flag "
+          + (type >= 0x20 && type < 0x7f ? "'" + (char) type + "'" : String.valueOf(type & 0xff)) + ")");
     }
     if (name.equals(ExportWriter.MANIFEST_ENTRY) && manifestJson != null) {
       throw malformed("archive has more than one manifest.json");

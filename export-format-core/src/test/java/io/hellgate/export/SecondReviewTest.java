@@ -6,8 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.hellgate.export.ExportFormatException.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One regression test per finding of the session-5 review of the format code. */
 class SecondReviewTest {
@@ -50,6 +57,160 @@ class SecondReviewTest {
     try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
       r.nextLine();
       assertThat(r.nextLine()).as("without validateRecords, framing only").isEqualTo(NOT_A_RECORD);
+    }
+  }
+  // ---- tar headers, written by hand
+
+  @TempDir Path dir;
+  private static final byte[] MANIFEST;
+  private static final byte[] DATA;
+  private static final byte[] END = new byte[1024];
+
+  static {
+    try {
+      byte[] tgz = Fixtures.writeArchive(Fixtures.writerOptions(), List.of(Fixtures.record(1), Fixtures.record(2)));
+      MANIFEST = TestArchives.data(tgz, "manifest.json");
+      DATA = TestArchives.data(tgz, "tokens.jsonl.enc");
+    } catch (IOException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static void put(byte[] h, int off, String s) {
+    byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(b, 0, h, off, b.length);
+  }
+
+  /** A ustar (or old GNU) header; {@code checksumError} adds one to the stored checksum. */
+  private static byte[] entry(String name, byte[] data, char type, boolean gnuMagic, int checksumError) {
+    byte[] h = new byte[512];
+    put(h, 0, name);
+    put(h, 100, "0000644\0");
+    put(h, 108, "0000000\0");
+    put(h, 116, "0000000\0");
+    put(h, 124, String.format("%011o", data.length) + "\0");
+    put(h, 136, "14741710464\0");
+    put(h, 148, "        ");
+    h[156] = (byte) type;
+    put(h, 257, gnuMagic ? "ustar  \0" : "ustar\u000000");
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    put(h, 148, String.format("%06o", sum + checksumError) + "\0 ");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(h);
+    out.writeBytes(data);
+    out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+    return out.toByteArray();
+  }
+
+  private static byte[] file(String name, byte[] data) {
+    return entry(name, data, '0', false, 0);
+  }
+
+  private static byte[] pax(String key, String value) {
+    String rec = " " + key + "=" + value + "\n";
+    int len = rec.length() + 1;
+    while (String.valueOf(len).length() + rec.length() != len) {
+      len = String.valueOf(len).length() + rec.length();
+    }
+    return entry("PaxHeader", (len + rec).getBytes(StandardCharsets.UTF_8), 'x', false, 0);
+  }
+
+  private static byte[] tgz(byte[]... parts) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      for (byte[] p : parts) {
+        gz.write(p);
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Verifies from a stream and from a file; both must agree; returns the rejection or null. */
+  private ExportFormatException rejection(byte[] archive) throws IOException {
+    ExportFormatException fromStream = null;
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(archive), Fixtures.readerOptions())) {
+      r.verify();
+    } catch (ExportFormatException e) {
+      fromStream = e;
+    }
+    Path p = Files.write(dir.resolve("a" + System.nanoTime() + ".tgz"), archive);
+    ExportFormatException fromFile = null;
+    try (ExportReader r = ExportReader.open(p, Fixtures.readerOptions())) {
+      r.verify();
+    } catch (ExportFormatException e) {
+      fromFile = e;
+    }
+    assertThat(fromFile == null).as("stream and file agree").isEqualTo(fromStream == null);
+    return fromStream;
+  }
+
+  @Test
+  void handWrittenTarIsAccepted() throws IOException {
+    assertThat(rejection(tgz(file("manifest.json", MANIFEST), file("tokens.jsonl.enc", DATA), END))).isNull();
+  }
+
+  /** Regression: commons-compress records a header's checksum but nothing checked it. */
+  @Test
+  void rejectsAHeaderWithAWrongChecksum() throws IOException {
+    for (int error : new int[] {1, -1, 64}) {
+      ExportFormatException e = rejection(tgz(entry("manifest.json", MANIFEST, '0', false, error), file("tokens.jsonl.enc", DATA), END));
+      assertThat(e).as("checksum off by " + error).isNotNull();
+      assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+    }
+    ExportFormatException pax = rejection(tgz(entry("PaxHeader", "20 comment=x12345\n".getBytes(StandardCharsets.US_ASCII), 'x', false, 1),
+        file("manifest.json", MANIFEST), file("tokens.jsonl.enc", DATA), END));
+    assertThat(pax).as("a PAX header's checksum").isNotNull();
+  }
+
+  /** Regression: commons-compress strips the '/' of PAX and GNU long names before we see them. */
+  @Test
+  void rejectsAbsoluteNamesFromPaxAndGnuLongNames() throws IOException {
+    ExportFormatException e = rejection(tgz(pax("path", "/manifest.json"), file("manifest.json", MANIFEST), file("tokens.jsonl.enc", DATA), END));
+    assertThat(e).as("PAX path=/manifest.json").isNotNull();
+    assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+    assertThat(e.getMessage()).contains("absolute");
+    e = rejection(tgz(entry("././@LongLink", "/manifest.json\0".getBytes(StandardCharsets.US_ASCII), 'L', true, 0),
+        entry("whatever", MANIFEST, '0', true, 0), file("tokens.jsonl.enc", DATA), END));
+    assertThat(e).as("GNU long name /manifest.json").isNotNull();
+    assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+    assertThat(rejection(tgz(pax("path", "manifest.json"), file("x", MANIFEST), file("tokens.jsonl.enc", DATA), END)))
+        .as("a relative PAX path is fine").isNull();
+  }
+
+  /** Regression: isFile() is true for unknown type flags, so V, M, D, N, A and z passed. */
+  @Test
+  void rejectsTheFormatsEntriesWithTypeFlagsOtherThanRegularFile() throws IOException {
+    List<String> accepted = new ArrayList<>();
+    for (char type : new char[] {'V', 'M', 'D', 'N', 'A', 'z', '7'}) {
+      if (rejection(tgz(file("manifest.json", MANIFEST), entry("tokens.jsonl.enc", DATA, type, false, 0), END)) == null) {
+        accepted.add("tokens.jsonl.enc typeflag " + type);
+      }
+      if (rejection(tgz(entry("manifest.json", MANIFEST, type, false, 0), file("tokens.jsonl.enc", DATA), END)) == null) {
+        accepted.add("manifest.json typeflag " + type);
+      }
+    }
+    assertThat(accepted).isEmpty();
+  }
+
+  /** Regression: with 10 KiB blocks, up to ~9 KiB after the end blocks were skipped uncounted. */
+  @Test
+  void rejectsMoreThanOneMebibyteAfterTheEndOfTheArchive() throws IOException {
+    ExportFormatException e = rejection(tgz(file("manifest.json", MANIFEST), file("tokens.jsonl.enc", DATA), END, new byte[(1 << 20) + 4000]));
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+    assertThat(rejection(tgz(file("manifest.json", MANIFEST), file("tokens.jsonl.enc", DATA), END, new byte[1 << 20]))).isNull();
+  }
+
+  /** Regression (a documented gap until now): a tar without its end blocks was accepted. */
+  @Test
+  void rejectsATarWithoutItsTwoEndBlocks() throws IOException {
+    for (int blocks = 0; blocks < 2; blocks++) {
+      ExportFormatException e = rejection(tgz(file("manifest.json", MANIFEST), file("tokens.jsonl.enc", DATA), new byte[512 * blocks]));
+      assertThat(e).as(blocks + " end blocks").isNotNull();
+      assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
     }
   }
 }
