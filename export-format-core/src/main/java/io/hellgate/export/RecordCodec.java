@@ -104,7 +104,7 @@ final class RecordCodec {
 
   private static TokenRecord parseRecord(JsonParser p) throws IOException, InvalidRecord {
     expect(p.nextToken(), JsonToken.START_OBJECT, "a record must be a JSON object");
-    TokenRecord.Builder b = TokenRecord.builder();
+    TokenRecord.Builder b = TokenRecord.builder().anonymous();
     Members seen = new Members("the record");
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();

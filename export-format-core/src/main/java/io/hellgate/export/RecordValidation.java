@@ -76,18 +76,25 @@ final class RecordValidation {
 
   /**
    * A short, log-safe rendering of an identifier: control characters replaced, at most 64
-   * characters, and anything that looks like a PAN (12 or more digits in a row) masked.
+   * characters, and the whole of it masked if it holds anything that looks like a PAN anywhere
+   * (12 or more digits, in a row or separated only by spaces, dashes, dots or underscores).
    */
   static String printable(String s) {
+    int digits = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digits >= 12) {
+          return "<masked>";
+        }
+      } else if (c != ' ' && c != '-' && c != '.' && c != '_') {
+        digits = 0;
+      }
+    }
     StringBuilder out = new StringBuilder(Math.min(s.length(), 64));
-    int digitRun = 0;
     for (int i = 0; i < s.length() && out.length() < 64; i++) {
       char c = s.charAt(i);
       out.append(Character.isISOControl(c) ? '?' : c);
-      digitRun = c >= '0' && c <= '9' ? digitRun + 1 : 0;
-      if (digitRun >= 12) {
-        return "<masked>";
-      }
     }
     if (s.length() > 64) {
       out.append('…');

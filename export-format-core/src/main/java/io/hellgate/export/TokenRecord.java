@@ -163,8 +163,16 @@ public final class TokenRecord {
     private String expiresAtText;
     private Map<String, String> metadata;
     private final Map<String, String> extraFields = new LinkedHashMap<>();
+    /** Messages name no id: set when the record comes from decrypted content (format.md §9). */
+    private boolean anonymous;
 
     private Builder() {}
+
+    /** For the codec: a record read from an export is never named by its content in messages. */
+    Builder anonymous() {
+      this.anonymous = true;
+      return this;
+    }
 
     /** Sets {@code id} (required). */
     public Builder id(String id) {
@@ -258,7 +266,7 @@ public final class TokenRecord {
 
     /** Names the record in messages, log-safely; computed only when a message is needed. */
     private String where() {
-      return "record '" + RecordValidation.printable(id) + "'";
+      return anonymous ? "record" : "record '" + RecordValidation.printable(id) + "'";
     }
   }
 }

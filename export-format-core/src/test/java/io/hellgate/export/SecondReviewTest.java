@@ -213,4 +213,47 @@ class SecondReviewTest {
       assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
     }
   }
+  // ---- messages
+
+  /** Regression: a record without created_at was named by its decrypted id in the message. */
+  @Test
+  void malformedRecordMessagesNameNoDecryptedContent() throws Exception {
+    List<String> leaks = new ArrayList<>();
+    for (String id : new String[] {"a".repeat(53) + "4111111111111111", "4111 1111 1111 1111", "secret-id-42"}) {
+      String line = "{\"id\":\"" + id + "\",\"card\":{\"expiry_month\":1,\"expiry_year\":2030,\"account_number\":\"5500000000000004\"}}";
+      byte[] tgz = unvalidated(line);
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
+        ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::nextRecord);
+        assertThat(e.getMessage()).isEqualTo("line 1: record: created_at is required");
+      }
+      ExportFormatException w = catchThrowableOfType(ExportFormatException.class, () -> {
+        try (ExportWriter writer = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
+          writer.writeLine(line);
+        }
+      });
+      if (w.getMessage().contains("4111") || w.getMessage().contains("secret-id")) {
+        leaks.add(w.getMessage());
+      }
+    }
+    assertThat(leaks).isEmpty();
+  }
+
+  /** Regression: only runs of 12 digits in the first 64 characters were masked. */
+  @net.jqwik.api.Property(tries = 300)
+  void printableNeverShowsAPanWhereverItIsAndHoweverItIsSeparated(
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.StringLength(max = 80) String prefix,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 12, max = 19) int length,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 3) int separator,
+      @net.jqwik.api.ForAll long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    StringBuilder pan = new StringBuilder();
+    for (int k = 0; k < length; k++) {
+      if (k > 0 && k % 4 == 0) {
+        pan.append(new String[] {"", " ", "-", "."}[separator]);
+      }
+      pan.append((char) ('0' + random.nextInt(10)));
+    }
+    String shown = RecordValidation.printable(prefix + pan + "x");
+    assertThat(shown.replaceAll("[^0-9]", "")).doesNotContain(pan.toString().replaceAll("[^0-9]", "").substring(0, 12));
+  }
 }
