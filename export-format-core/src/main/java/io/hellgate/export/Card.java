@@ -189,7 +189,7 @@ public final class Card {
       if (scheme != null) {
         RecordValidation.checkLength("card", "scheme", scheme, 64);
       }
-      RecordValidation.normalizeExtraFields("card", extraFields, RecordValidation.CARD_MEMBERS);
+      RecordValidation.normalizeExtraFields("card", extraFields, RecordValidation.CARD_MEMBERS, RecordCodec.CARD_EXTRA_DEPTH);
       return new Card(this);
     }
   }

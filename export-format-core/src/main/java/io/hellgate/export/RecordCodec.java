@@ -8,10 +8,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,17 +39,11 @@ final class RecordCodec {
    * For records: the same limits without Jackson's duplicate detection, which costs a hash set per
    * JSON object (~30 % of parsing in a JFR profile of typed reads). {@link #parseRecord} and
    * {@link #parseCard} track their known members in a bit set instead, and keep a set only for
-   * unknown ones; metadata checks its map; unknown values are read as trees, which fail on
-   * duplicate keys ({@link DeserializationFeature#FAIL_ON_READING_DUP_TREE_KEY}).
+   * unknown ones; metadata checks its map; unknown values are copied by {@link #compact}, which
+   * keeps a set of names per nested object.
    */
   private static final JsonFactory RECORDS =
       FACTORY.rebuild().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(FACTORY)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-          .build();
 
   /** RFC 3339 date-time (section 5.6), with the {@code T} and {@code Z} in upper case. */
   private static final Pattern RFC3339 =
@@ -139,7 +129,7 @@ final class RecordCodec {
           break;
         default:
           seen.unknown(name);
-          b.extraField(name, compact(p));
+          b.extraField(name, compact(p, RECORD_EXTRA_DEPTH));
       }
     }
     if (!seen.has(1)) {
@@ -178,7 +168,7 @@ final class RecordCodec {
           break;
         default:
           seen.unknown(name);
-          c.extraField(name, compact(p));
+          c.extraField(name, compact(p, CARD_EXTRA_DEPTH));
       }
     }
     if (!seen.has(1)) {
@@ -242,9 +232,84 @@ final class RecordCodec {
     }
   }
 
-  private static String compact(JsonParser p) throws IOException {
-    JsonNode node = MAPPER.readTree(p);
-    return MAPPER.writeValueAsString(node);
+  /** Nesting a top-level unknown value may have: the record object is one of the reader's 64. */
+  static final int RECORD_EXTRA_DEPTH = 63;
+  /** Nesting an unknown value in {@code card} may have. */
+  static final int CARD_EXTRA_DEPTH = 62;
+
+  /**
+   * The value at {@code p}'s current token as compact JSON: numbers exactly as written (so
+   * {@code 1.0}, {@code 1.50} and {@code 1e1} survive a read and re-write), strings and names
+   * re-escaped canonically (the same text), whitespace removed. Rejects duplicate names, lone
+   * surrogates (not encodable as UTF-8), names over 1024 UTF-8 bytes and more than
+   * {@code depthLeft} levels of nesting: everything the reader would reject in a line.
+   */
+  private static String compact(JsonParser p, int depthLeft) throws IOException, InvalidRecord {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      copyValue(p, g, depthLeft);
+    }
+    return out.toString();
+  }
+
+  private static void copyValue(JsonParser p, JsonGenerator g, int depthLeft) throws IOException, InvalidRecord {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      if (depthLeft <= 0) {
+        throw new InvalidRecord("an unknown member is nested more than 64 levels deep in the record");
+      }
+      if (t == JsonToken.START_ARRAY) {
+        g.writeStartArray();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          copyValue(p, g, depthLeft - 1);
+        }
+        g.writeEndArray();
+        return;
+      }
+      g.writeStartObject();
+      java.util.Set<String> names = new java.util.HashSet<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        wellFormed(name, "a member name in an unknown member");
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
+          throw new InvalidRecord("a member name in an unknown member is longer than 1024 bytes");
+        }
+        if (!names.add(name)) {
+          throw new InvalidRecord("an unknown member has a duplicate member");
+        }
+        g.writeFieldName(name);
+        p.nextToken();
+        copyValue(p, g, depthLeft - 1);
+      }
+      g.writeEndObject();
+      return;
+    }
+    switch (t) {
+      case VALUE_STRING:
+        String text = p.getText();
+        wellFormed(text, "a string in an unknown member");
+        g.writeString(text);
+        break;
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        g.writeNumber(p.getText()); // the number as written: a valid JSON number, checked by the parser
+        break;
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        g.writeBoolean(t == JsonToken.VALUE_TRUE);
+        break;
+      case VALUE_NULL:
+        g.writeNull();
+        break;
+      default:
+        throw new InvalidRecord("an unknown member is not a JSON value");
+    }
+  }
+
+  private static void wellFormed(String s, String what) throws InvalidRecord {
+    if (!RecordValidation.isWellFormed(s)) {
+      throw new InvalidRecord(what + " contains an unpaired surrogate (not encodable as UTF-8)");
+    }
   }
 
   private static void expect(JsonToken actual, JsonToken expected, String message) throws InvalidRecord {
@@ -317,13 +382,18 @@ final class RecordCodec {
     return v;
   }
 
-  /** {@code json} as compact JSON if it is exactly one JSON value, else {@code null}. */
-  static String compactJson(String json) {
+  /**
+   * {@code json} as compact JSON ({@link #compact}) if it is exactly one JSON value with at most
+   * {@code depthLeft} levels of nesting, else {@code null}.
+   *
+   * @throws InvalidRecord naming what the reader would reject in it
+   */
+  static String compactJson(String json, int depthLeft) throws InvalidRecord {
     try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() == null) {
         return null;
       }
-      String compact = compact(p);
+      String compact = compact(p, depthLeft);
       return p.nextToken() == null ? compact : null;
     } catch (IOException | RuntimeException e) {
       return null;

@@ -45,19 +45,41 @@ final class RecordValidation {
     }
   }
 
-  /** Checks extra members and rewrites each value to compact JSON (so no newline can slip in). */
-  static void normalizeExtraFields(String where, Map<String, String> extra, Set<String> known) {
+  /**
+   * Checks extra members and rewrites each value to compact JSON (so no newline can slip in), with
+   * the limits the reader applies: names of at most 1024 UTF-8 bytes, at most {@code depthLeft}
+   * levels of nesting, no lone surrogates, no duplicate names.
+   */
+  static void normalizeExtraFields(String where, Map<String, String> extra, Set<String> known, int depthLeft) {
     for (Map.Entry<String, String> e : extra.entrySet()) {
       if (known.contains(e.getKey())) {
         throw new IllegalArgumentException(
             where + ": extra field '" + printable(e.getKey()) + "' shadows a known member");
       }
-      String compact = RecordCodec.compactJson(e.getValue());
+      checkName(where, "extra field name", e.getKey());
+      String compact;
+      try {
+        compact = RecordCodec.compactJson(e.getValue(), depthLeft);
+      } catch (RecordCodec.InvalidRecord invalid) {
+        throw new IllegalArgumentException(
+            where + ": extra field '" + printable(e.getKey()) + "': " + invalid.getMessage());
+      }
       if (compact == null) {
         throw new IllegalArgumentException(
             where + ": extra field '" + printable(e.getKey()) + "' is not a single JSON value");
       }
       e.setValue(compact);
+    }
+  }
+
+  /** A member name the reader accepts: well-formed, at most 1024 UTF-8 bytes. */
+  static void checkName(String where, String what, String name) {
+    if (!isWellFormed(name)) {
+      throw new IllegalArgumentException(where + ": " + what + " contains an unpaired surrogate (not encodable as UTF-8)");
+    }
+    int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > 1024) {
+      throw new IllegalArgumentException(where + ": " + what + " is longer than 1024 UTF-8 bytes (" + bytes + ")");
     }
   }
 

@@ -13,8 +13,13 @@ import java.util.Optional;
  *
  * <p>Fields follow the seed's record format: {@code id}, {@code card} ({@link Card}),
  * {@code created_at}, optional {@code expires_at} and optional {@code metadata} (string values).
- * Fields this library does not know, at the top level and inside {@code card}, are kept verbatim as
- * JSON text and written back unchanged, so reading and re-writing a record loses nothing.
+ * Fields this library does not know, at the top level and inside {@code card}, are kept as compact
+ * JSON text and written back unchanged, so reading and re-writing a record loses nothing: numbers
+ * exactly as written ({@code 1.0}, {@code 1.50}, {@code 1e1}, {@code -0}), strings with the same
+ * text (escapes may be written differently: {@code "\u00e9"} comes back as {@code "é"}), whitespace
+ * between tokens dropped. The builder applies the reader's limits to them (names of at most 1024
+ * UTF-8 bytes, 64 levels of nesting in the line, no lone surrogates), so whatever it builds, a
+ * reader accepts.
  * Timestamps keep their original RFC 3339 text for the same reason.
  *
  * <p>Immutable and thread-safe. {@link #toString()} never shows the account number; see
@@ -244,6 +249,10 @@ public final class TokenRecord {
       if (createdAt == null) {
         throw new IllegalArgumentException(where() + ": created_at is required");
       }
+      checkYear("created_at", createdAt);
+      if (expiresAt != null) {
+        checkYear("expires_at", expiresAt);
+      }
       if (metadata != null) {
         for (Map.Entry<String, String> e : metadata.entrySet()) {
           String k = e.getKey();
@@ -251,17 +260,25 @@ public final class TokenRecord {
           if (k == null || v == null) {
             throw new IllegalArgumentException(where() + ": metadata keys and values must not be null");
           }
-          if (k.length() > 1024 || v.length() > ExportWriter.MAX_LINE_BYTES
+          if (k.length() > 256 || v.length() > ExportWriter.MAX_LINE_BYTES
               || !RecordValidation.isWellFormed(k) || !RecordValidation.isWellFormed(v)) {
-            RecordValidation.checkLength(where(), "metadata key", k, 1024);
+            RecordValidation.checkName(where(), "metadata key", k);
             RecordValidation.checkLength(where(), "metadata value", v, ExportWriter.MAX_LINE_BYTES);
           }
         }
       }
       if (!extraFields.isEmpty()) {
-        RecordValidation.normalizeExtraFields(where(), extraFields, RecordValidation.RECORD_MEMBERS);
+        RecordValidation.normalizeExtraFields(where(), extraFields, RecordValidation.RECORD_MEMBERS, RecordCodec.RECORD_EXTRA_DEPTH);
       }
       return new TokenRecord(this);
+    }
+
+    /** RFC 3339 has four-digit years: what ISO_INSTANT writes outside 0000-9999 no reader accepts. */
+    private void checkYear(String field, Instant t) {
+      int year = t.atOffset(java.time.ZoneOffset.UTC).getYear();
+      if (year < 0 || year > 9999) {
+        throw new IllegalArgumentException(where() + ": " + field + " must be in the years 0000 to 9999 (RFC 3339)");
+      }
     }
 
     /** Names the record in messages, log-safely; computed only when a message is needed. */

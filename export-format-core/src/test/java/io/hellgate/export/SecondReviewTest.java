@@ -256,4 +256,69 @@ class SecondReviewTest {
     String shown = RecordValidation.printable(prefix + pan + "x");
     assertThat(shown.replaceAll("[^0-9]", "")).doesNotContain(pan.toString().replaceAll("[^0-9]", "").substring(0, 12));
   }
+  // ---- what the writer accepts, the reader reads
+
+  /** Regression: numbers in unknown members were rewritten (1.0 -> 1, 10.0 -> 1E+1, 1.50 -> 1.5). */
+  @Test
+  void unknownMembersSurviveAReadAndRewriteUnchanged() throws Exception {
+    String line = "{\"id\":\"r1\",\"card\":{\"expiry_month\":1,\"expiry_year\":2030,\"account_number\":\"4111111111111111\",\"fee\":1.0},"
+        + "\"created_at\":\"2023-10-01T12:00:00Z\",\"amount\":10.0,\"rate\":1.50,\"zero\":0.0,\"neg\":-0,\"exp\":1e1,"
+        + "\"nested\":{\"a\":[1.10,{\"b\":2E-3}],\"s\":\"x\"}}";
+    TokenRecord record;
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(unvalidated(line)), Fixtures.readerOptions())) {
+      record = r.nextRecord();
+    }
+    byte[] again = Fixtures.writeArchive(Fixtures.writerOptions(), List.of(record));
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(again), Fixtures.readerOptions())) {
+      assertThat(r.nextLine()).isEqualTo(line);
+    }
+  }
+
+  /** Regression: a built record with an escaped lone surrogate made write() throw IllegalStateException. */
+  @Test
+  void refusesALoneSurrogateInAnUnknownMemberAtBuild() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Fixtures.record(1).toBuilder().extraField("note", "\"\\ud800\"").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+  }
+
+  /** Regression: the builder accepted records that the reader then rejected as malformed. */
+  @Test
+  void refusesAtBuildWhatTheReaderWouldReject() {
+    java.util.Map<String, java.util.function.Supplier<TokenRecord>> cases = new java.util.TreeMap<>();
+    cases.put("created_at in year 10000", () -> Fixtures.record(1).toBuilder().createdAt(java.time.Instant.parse("+10000-01-01T00:00:00Z")).build());
+    cases.put("expires_at in year -1", () -> Fixtures.record(1).toBuilder().expiresAt(java.time.Instant.parse("-0001-01-01T00:00:00Z")).build());
+    cases.put("unknown member name of 1025 bytes", () -> Fixtures.record(1).toBuilder().extraField("x".repeat(1025), "1").build());
+    cases.put("metadata key of 1200 bytes", () -> Fixtures.record(1).toBuilder().metadata(java.util.Map.of("é".repeat(600), "v")).build());
+    cases.put("unknown member nested 64 deep", () -> Fixtures.record(1).toBuilder().extraField("x", "[".repeat(64) + "]".repeat(64)).build());
+    cases.put("card unknown member nested 63 deep", () -> Fixtures.record(1).toBuilder()
+        .card(Fixtures.record(1).card().toBuilder().extraField("x", "[".repeat(63) + "]".repeat(63)).build()).build());
+    List<String> accepted = new ArrayList<>();
+    cases.forEach((what, build) -> {
+      try {
+        build.get();
+        accepted.add(what);
+      } catch (IllegalArgumentException expected) {
+        assertThat(expected.getMessage()).doesNotContain("4111");
+      }
+    });
+    assertThat(accepted).isEmpty();
+  }
+
+  /** The limits just inside: what the builder accepts is read back equal. */
+  @Test
+  void readsBackWhatTheBuilderAcceptsAtTheLimits() throws Exception {
+    List<TokenRecord> records = List.of(
+        Fixtures.record(1).toBuilder().createdAt(java.time.Instant.parse("9999-12-31T23:59:59Z"))
+            .expiresAt(java.time.Instant.parse("0000-01-01T00:00:00Z")).build(),
+        Fixtures.record(2).toBuilder().extraField("x".repeat(1024), "1").metadata(java.util.Map.of("é".repeat(512), "v"))
+            .extraField("deep", "[".repeat(63) + "]".repeat(63)).build(),
+        Fixtures.record(3).toBuilder().card(Fixtures.record(3).card().toBuilder().extraField("x", "[".repeat(62) + "]".repeat(62)).build()).build());
+    byte[] tgz = Fixtures.writeArchive(Fixtures.writerOptions(), records);
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
+      for (TokenRecord expected : records) {
+        assertThat(r.nextRecord()).isEqualTo(expected);
+      }
+    }
+  }
 }
