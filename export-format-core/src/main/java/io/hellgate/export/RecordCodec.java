@@ -26,6 +26,8 @@ final class RecordCodec {
       JsonFactory.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          // characters beyond U+FFFF as raw UTF-8 (4 bytes), not as a pair of \\u escapes
+          .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .streamReadConstraints(
               StreamReadConstraints.builder()
                   .maxNestingDepth(64)

@@ -321,4 +321,20 @@ class SecondReviewTest {
       }
     }
   }
+  /** Regression: characters beyond U+FFFF were written as escaped surrogate pairs (format.md 5.2: raw UTF-8). */
+  @Test
+  void writesSupplementaryCharactersAsRawUtf8() throws Exception {
+    String emoji = "\uD83D\uDE00";
+    ExportManifest m;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(out, ExportWriter.options()
+        .recipient(Recipient.unverified(Fixtures.RECIPIENT_CERT)).guardianInstance("cluster-" + emoji + ".on-hellgate.cloud").build())) {
+      w.write(Fixtures.record(1).toBuilder().metadata(java.util.Map.of("k", "J" + emoji)).build());
+      m = w.finish();
+    }
+    assertThat(new String(m.toJson(), StandardCharsets.UTF_8)).contains("\"guardian_instance\": \"cluster-" + emoji + ".on-hellgate.cloud\"");
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
+      assertThat(r.nextLine()).contains("\"k\":\"J" + emoji + "\"").doesNotContain("\\u");
+    }
+  }
 }
