@@ -337,4 +337,13 @@ class SecondReviewTest {
       assertThat(r.nextLine()).contains("\"k\":\"J" + emoji + "\"").doesNotContain("\\u");
     }
   }
+  /** Decided (format.md 5.1): a leap second and offsets beyond ±18:00 are refused; the rest of RFC 3339 is read. */
+  @Test
+  void readsRfc3339ExceptLeapSecondsAndOffsetsBeyond18Hours() throws Exception {
+    for (String t : new String[] {"2016-12-31T23:59:60Z", "2025-01-15T10:43:00+19:00", "2025-01-15T10:43:00-23:59"}) {
+      assertThat(catchThrowableOfType(RecordCodec.InvalidRecord.class, () -> RecordCodec.instant(t, "created_at"))).as(t).isNotNull();
+    }
+    assertThat(RecordCodec.instant("2025-01-15T10:43:00.123456789+18:00", "created_at"))
+        .isEqualTo(java.time.Instant.parse("2025-01-14T16:43:00.123456789Z"));
+  }
 }
