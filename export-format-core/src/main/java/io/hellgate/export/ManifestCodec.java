@@ -209,6 +209,10 @@ final class ManifestCodec {
     if (!(value instanceof String)) {
       throw malformed(path + (value == null ? " is missing" : " must be a string"));
     }
+    if (!RecordValidation.isWellFormed((String) value)) {
+      // an escaped lone surrogate (\ud800): not Unicode text (section 2)
+      throw malformed(path + " contains an unpaired surrogate");
+    }
     return (String) value;
   }
 

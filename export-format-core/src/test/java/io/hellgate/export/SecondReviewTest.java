@@ -346,4 +346,18 @@ class SecondReviewTest {
     assertThat(RecordCodec.instant("2025-01-15T10:43:00.123456789+18:00", "created_at"))
         .isEqualTo(java.time.Instant.parse("2025-01-14T16:43:00.123456789Z"));
   }
+  /** Regression: an escaped lone surrogate in a manifest string was accepted (section 2 forbids it). */
+  @Test
+  void rejectsAnUnpairedSurrogateInAManifestString() throws Exception {
+    byte[] tgz = Fixtures.writeArchive(Fixtures.writerOptions(), List.of(Fixtures.record(1)));
+    byte[] manifest = TestArchives.data(tgz, "manifest.json");
+    String json = new String(manifest, StandardCharsets.UTF_8);
+    String edited = json.replaceFirst("\"guardian_instance\": \"[^\"]*\"", "\"guardian_instance\": \"\\\\ud800\"");
+    assertThat(edited).isNotEqualTo(json).contains("\\ud800");
+    byte[] bad = TestArchives.replaceData(tgz, "manifest.json", edited.getBytes(StandardCharsets.UTF_8));
+    ExportFormatException e = catchThrowableOfType(ExportFormatException.class,
+        () -> ExportReader.open(new ByteArrayInputStream(bad), Fixtures.readerOptions()).close());
+    assertThat(e.reason()).isEqualTo(Reason.MALFORMED_MANIFEST);
+    assertThat(e.getMessage()).contains("guardian_instance contains an unpaired surrogate");
+  }
 }
