@@ -1,8 +1,6 @@
 package io.hellgate.export.testkit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -14,7 +12,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -337,31 +334,7 @@ public final class TestPki implements AutoCloseable {
   private static ContentSigner md4WithRsa(PrivateKey key) throws GeneralSecurityException {
     Signature sig = Signature.getInstance("MD4withRSA", new BouncyCastleProvider());
     sig.initSign(key);
-    AlgorithmIdentifier id =
-        new AlgorithmIdentifier(PKCSObjectIdentifiers.md4WithRSAEncryption, DERNull.INSTANCE);
-    return new ContentSigner() {
-      private final ByteArrayOutputStream tbs = new ByteArrayOutputStream();
-
-      @Override
-      public AlgorithmIdentifier getAlgorithmIdentifier() {
-        return id;
-      }
-
-      @Override
-      public OutputStream getOutputStream() {
-        return tbs;
-      }
-
-      @Override
-      public byte[] getSignature() {
-        try {
-          sig.update(tbs.toByteArray());
-          return sig.sign();
-        } catch (SignatureException e) {
-          throw new IllegalStateException("cannot sign with MD4withRSA", e);
-        }
-      }
-    };
+    return new LabelledSigner(sig, new AlgorithmIdentifier(PKCSObjectIdentifiers.md4WithRSAEncryption, DERNull.INSTANCE));
   }
 
   private static BigInteger serial() {

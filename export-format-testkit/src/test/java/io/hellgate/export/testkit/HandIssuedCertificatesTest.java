@@ -9,8 +9,6 @@ import io.hellgate.export.crypto.CertificateInput;
 import io.hellgate.export.crypto.CertificatePolicy;
 import io.hellgate.export.crypto.PolicyDecision;
 import io.hellgate.export.crypto.PolicyDecision.Status;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -195,29 +193,7 @@ class HandIssuedCertificatesTest {
   private static ContentSigner sha1Dsa(PrivateKey key, String oid) throws Exception {
     Signature sig = Signature.getInstance("SHA1withDSA");
     sig.initSign(key);
-    AlgorithmIdentifier id = new AlgorithmIdentifier(new ASN1ObjectIdentifier(oid));
-    ByteArrayOutputStream tbs = new ByteArrayOutputStream();
-    return new ContentSigner() {
-      @Override
-      public AlgorithmIdentifier getAlgorithmIdentifier() {
-        return id;
-      }
-
-      @Override
-      public OutputStream getOutputStream() {
-        return tbs;
-      }
-
-      @Override
-      public byte[] getSignature() {
-        try {
-          sig.update(tbs.toByteArray());
-          return sig.sign();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
+    return new LabelledSigner(sig, new AlgorithmIdentifier(new ASN1ObjectIdentifier(oid)));
   }
 
   /** Regression: SHA-1 under the OIW arc's DSA identifiers was not recognised as weak. */
