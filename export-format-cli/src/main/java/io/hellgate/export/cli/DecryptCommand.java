@@ -39,6 +39,9 @@ final class DecryptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (out != null) {
+      OutputTarget.check("--out", out, input.archive, "the archive");
+    }
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
       long count;
       if (out == null) {
@@ -85,6 +88,8 @@ final class DecryptCommand implements Callable<Integer> {
         os.flush();
         ch.force(true);
       }
+      // Checked again: the target may have changed during the verification pass.
+      OutputTarget.check("--out", out, input.archive, "the archive");
       try {
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -49,6 +49,7 @@ final class EncryptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputTarget.check("--out", out, in, "--in");
     Recipient recipient;
     if (insecureSkipCheck) {
       if (policy.hasTrust()) {

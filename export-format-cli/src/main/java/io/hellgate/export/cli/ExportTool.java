@@ -61,10 +61,10 @@ public final class ExportTool implements Runnable {
             e.flush();
             return REJECTED;
           }
-          if (ex instanceof picocli.CommandLine.ParameterException) {
+          if (ex instanceof picocli.CommandLine.ParameterException || ex instanceof UsageError) {
             e.println("usage: " + ex.getMessage());
-          } else if (ex instanceof java.nio.file.NoSuchFileException) {
-            e.println("error: no such file: " + ex.getMessage());
+          } else if (ex instanceof java.nio.file.FileSystemException) {
+            e.println("error: " + describe((java.nio.file.FileSystemException) ex));
           } else if (ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
               || ex instanceof IllegalStateException) {
             e.println("error: " + ex.getMessage());
@@ -84,6 +84,32 @@ public final class ExportTool implements Runnable {
     int status = commandLine(out, err).execute(args);
     out.flush();
     System.exit(status);
+  }
+
+  /**
+   * A file system error as "what: which file": {@link java.nio.file.FileSystemException#getMessage()}
+   * is only the file name when the JDK gives no reason (permission denied, for one).
+   */
+  static String describe(java.nio.file.FileSystemException ex) {
+    String file = ex.getFile() == null ? "?" : ex.getFile();
+    String target = ex.getOtherFile() == null ? file : file + " -> " + ex.getOtherFile();
+    if (ex instanceof java.nio.file.NoSuchFileException) {
+      return "no such file: " + target;
+    }
+    if (ex instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + target;
+    }
+    String reason = ex.getReason() != null ? ex.getReason() : ex.getClass().getSimpleName();
+    return target + ": " + reason;
+  }
+
+  /** A usage error found after parsing (an option value that cannot work): exit status 2. */
+  static final class UsageError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageError(String message) {
+      super(message);
+    }
   }
 
   /** A rejection that is not an {@link ExportFormatException}: exit status 1. */

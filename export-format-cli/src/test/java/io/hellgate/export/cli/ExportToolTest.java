@@ -177,4 +177,68 @@ class ExportToolTest {
     assertThat(run("inspect", p("tokens.jsonl"))).isEqualTo(1);
     assertThat(err.toString()).contains("rejected [malformed_archive]");
   }
+
+  @Test
+  void decryptOutRefusesToReplaceASymlinkAFifoOrADevice() throws Exception {
+    encrypt();
+    Path target = Files.writeString(dir.resolve("target.txt"), "keep me");
+    Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), target);
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", link.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--out " + link + " exists and is not a regular file");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(target)).isEqualTo("keep me");
+
+    Path fifo = dir.resolve("out.fifo");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", fifo.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("is not a regular file");
+    assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", "/dev/null")).isEqualTo(2);
+    assertThat(err.toString()).contains("--out /dev/null exists and is not a regular file");
+    assertThat(Files.isRegularFile(Path.of("/dev/null"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+  }
+
+  @Test
+  void decryptOutRefusesTheArchiveItself() throws Exception {
+    encrypt();
+    byte[] before = Files.readAllBytes(dir.resolve("export.tgz"));
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", p("export.tgz"))).isEqualTo(2);
+    assertThat(err.toString()).contains("is the same file as the archive");
+    assertThat(Files.readAllBytes(dir.resolve("export.tgz"))).isEqualTo(before);
+  }
+
+  @Test
+  void encryptOutRefusesANonRegularFileAndTheInputItself() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("link.tgz"), dir.resolve("elsewhere.tgz"));
+    assertThat(run("encrypt", "--cert", p("other-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p("tokens.jsonl"), "--out", link.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--out " + link + " exists and is not a regular file");
+    assertThat(dir.resolve("elsewhere.tgz")).doesNotExist();
+
+    String tokens = Files.readString(dir.resolve("tokens.jsonl"));
+    assertThat(run("encrypt", "--cert", p("other-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p("tokens.jsonl"), "--out", p("tokens.jsonl"))).isEqualTo(2);
+    assertThat(err.toString()).contains("is the same file as --in");
+    assertThat(Files.readString(dir.resolve("tokens.jsonl"))).isEqualTo(tokens);
+  }
+
+  @Test
+  void encryptReportsAFileSystemErrorWithTheFileAndTheReason() throws Exception {
+    assertThat(run("encrypt", "--cert", p("other-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p("missing.jsonl"), "--out", p("x.tgz"))).isEqualTo(2);
+    assertThat(err.toString()).contains("error: no such file: " + p("missing.jsonl"));
+    assertThat(dir.resolve("x.tgz")).doesNotExist();
+  }
+
+  @Test
+  void fileSystemErrorsNameTheFileAndTheReason() {
+    assertThat(ExportTool.describe(new java.nio.file.AccessDeniedException("/srv/k.pem"))).isEqualTo("permission denied: /srv/k.pem");
+    assertThat(ExportTool.describe(new java.nio.file.NoSuchFileException("/srv/x"))).isEqualTo("no such file: /srv/x");
+    assertThat(ExportTool.describe(new java.nio.file.FileSystemException("/srv/x", null, "Read-only file system")))
+        .isEqualTo("/srv/x: Read-only file system");
+    assertThat(ExportTool.describe(new java.nio.file.FileSystemException("/srv/a", "/srv/b", "Device or resource busy")))
+        .isEqualTo("/srv/a -> /srv/b: Device or resource busy");
+  }
 }

@@ -1,0 +1,29 @@
+package io.hellgate.export.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/** Checks on a file a command is about to create or replace. */
+final class OutputTarget {
+  private OutputTarget() {}
+
+  /**
+   * Refuses (with {@link ExportTool.UsageError}) an output path that exists and is not a regular
+   * file (a symlink, device, FIFO or directory would be replaced by a regular file), or that is
+   * the same file as one of the inputs (which would be destroyed before it is read).
+   *
+   * @param option the option naming the path, for the message ({@code --out})
+   * @param input the command's input file
+   * @param inputName what the input is called in messages ({@code --in}, {@code the archive})
+   */
+  static void check(String option, Path out, Path input, String inputName) throws IOException {
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+      throw new ExportTool.UsageError(option + " " + out + " exists and is not a regular file");
+    }
+    if (Files.exists(out) && Files.exists(input) && Files.isSameFile(out, input)) {
+      throw new ExportTool.UsageError(option + " " + out + " is the same file as " + inputName + " " + input);
+    }
+  }
+}
