@@ -32,6 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DecryptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.ParentCommand ExportTool tool;
+
   @Mixin ArchiveArgs input;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON Lines here instead of stdout.")
@@ -45,7 +47,7 @@ final class DecryptCommand implements Callable<Integer> {
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
       long count;
       if (out == null) {
-        OutputStream o = new java.io.BufferedOutputStream(System.out, 1 << 16);
+        OutputStream o = new java.io.BufferedOutputStream(tool.stdout(), 1 << 16);
         count = copy(reader, o);
         o.flush();
       } else {

@@ -1,6 +1,10 @@
 package io.hellgate.export.cli;
 
 import io.hellgate.export.ExportFormatException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,15 +40,65 @@ public final class ExportTool implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Standard output as bytes, for commands that stream data there ({@code decrypt}); never closed. */
+  private final OutputStream stdout;
+
+  private ExportTool(OutputStream stdout) {
+    this.stdout = stdout;
+  }
+
+  /**
+   * Standard output as bytes for a command's data: every write error is thrown, as a
+   * {@link StandardOutputException}. Flush it; do not close it.
+   */
+  OutputStream stdout() {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        try {
+          stdout.write(b);
+        } catch (IOException e) {
+          throw new StandardOutputException(e);
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        try {
+          stdout.write(b, off, len);
+        } catch (IOException e) {
+          throw new StandardOutputException(e);
+        }
+      }
+
+      @Override
+      public void flush() throws IOException {
+        try {
+          stdout.flush();
+        } catch (IOException e) {
+          throw new StandardOutputException(e);
+        }
+      }
+    };
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
-  /** A configured command line, so tests run exactly what users run. */
+  /** A configured command line whose byte output goes to {@link System#out} (which never throws). */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new ExportTool());
+    return commandLine(out, err, System.out);
+  }
+
+  /**
+   * A configured command line, so tests run exactly what users run: text to {@code out} and
+   * {@code err}, data ({@code decrypt} without {@code --out}) to {@code stdout}.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, OutputStream stdout) {
+    CommandLine cl = new CommandLine(new ExportTool(stdout));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
@@ -77,13 +131,36 @@ public final class ExportTool implements Runnable {
     return cl;
   }
 
+  /**
+   * Runs a command, then checks that everything written to {@code out} got there: a
+   * {@link PrintWriter} never throws, so a full disk or a closed pipe would otherwise pass
+   * silently. A write error makes a success exit status 2.
+   */
+  static int execute(String[] args, PrintWriter out, PrintWriter err, OutputStream stdout) {
+    int status = commandLine(out, err, stdout).execute(args);
+    if (out.checkError()) { // flushes first
+      err.println("error: writing standard output failed");
+      err.flush();
+      return status == OK ? USAGE_OR_IO : status;
+    }
+    return status;
+  }
+
   /** Runs the tool. */
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    int status = commandLine(out, err).execute(args);
-    out.flush();
-    System.exit(status);
+    // Data goes to the file descriptor directly: System.out is a PrintStream, which swallows errors.
+    System.exit(execute(args, out, err, new FileOutputStream(FileDescriptor.out)));
+  }
+
+  /** Writing to standard output failed (a full disk, a closed pipe): exit status 2. */
+  static final class StandardOutputException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StandardOutputException(IOException cause) {
+      super("writing standard output failed: " + cause.getMessage(), cause);
+    }
   }
 
   /**

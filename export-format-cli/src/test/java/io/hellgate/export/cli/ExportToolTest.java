@@ -241,4 +241,34 @@ class ExportToolTest {
     assertThat(ExportTool.describe(new java.nio.file.FileSystemException("/srv/a", "/srv/b", "Device or resource busy")))
         .isEqualTo("/srv/a -> /srv/b: Device or resource busy");
   }
+
+  /** An output stream that fails like a full disk. */
+  private static final class FullDisk extends java.io.OutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      throw new IOException("No space left on device");
+    }
+  }
+
+  @Test
+  void decryptToAFailingStandardOutputExitsTwoWithoutReportingSuccess() throws Exception {
+    encrypt();
+    int status = ExportTool.execute(new String[] {"decrypt", p("export.tgz"), "--key", p("recipient-key.pem")},
+        new PrintWriter(out, true), new PrintWriter(err, true), new FullDisk());
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("error: writing standard output failed: No space left on device").doesNotContain("decrypted");
+  }
+
+  @Test
+  void aCommandWhoseTextOutputFailsExitsTwo() throws Exception {
+    encrypt();
+    err.getBuffer().setLength(0);
+    int status = ExportTool.execute(new String[] {"verify", p("export.tgz"), "--key", p("recipient-key.pem")},
+        new PrintWriter(new FullDisk(), true), new PrintWriter(err, true), new FullDisk());
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("error: writing standard output failed");
+    status = ExportTool.execute(new String[] {"inspect", p("export.tgz")},
+        new PrintWriter(new FullDisk(), true), new PrintWriter(err, true), new FullDisk());
+    assertThat(status).isEqualTo(2);
+  }
 }

@@ -1,0 +1,64 @@
+package io.hellgate.export.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hellgate.export.testkit.Pem;
+import io.hellgate.export.testkit.TestCertificate;
+import io.hellgate.export.testkit.TestPki;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** export-tool as a separate process: what only a real process shows (pipes, signals, exit status). */
+class ExportToolProcessTest {
+  @TempDir Path dir;
+  private Path archive;
+
+  @BeforeEach
+  void export() throws Exception {
+    try (TestPki pki = TestPki.builder().build()) {
+      TestCertificate leaf = pki.leaf("CN=Export Recipient, O=Acme Payments GmbH, C=DE").ov().build();
+      Pem.write(dir.resolve("recipient-cert.pem"), leaf.certificatePem());
+      Pem.write(dir.resolve("recipient-key.pem"), leaf.privateKeyPem());
+      archive = CliFixtures.archive(dir, leaf.certificate(), 2000);
+    }
+  }
+
+  /** Starts {@code export-tool ARGS} in a new JVM with this test's class path; stderr to a file. */
+  private Process start(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), ExportTool.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
+  }
+
+  private String stderr() throws IOException {
+    return Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void decryptToAClosedPipeExitsTwoWithoutReportingSuccess() throws Exception {
+    Process p = start("decrypt", archive.toString(), "--key", dir.resolve("recipient-key.pem").toString());
+    p.getInputStream().close(); // the reader of the pipe is gone, as with `| head` after it exited
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(stderr()).isEqualTo(2);
+    assertThat(stderr()).contains("error: writing standard output failed").doesNotContain("decrypted");
+  }
+
+  @Test
+  void verifyToAClosedPipeExitsTwo() throws Exception {
+    Process p = start("verify", archive.toString(), "--key", dir.resolve("recipient-key.pem").toString());
+    p.getInputStream().close();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(stderr()).isEqualTo(2);
+    assertThat(stderr()).contains("error: writing standard output failed");
+  }
+}
