@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,12 +78,17 @@ final class DecryptCommand implements Callable<Integer> {
 
   private long toFile(ExportReader reader) throws IOException {
     Path dir = out.toAbsolutePath().getParent();
-    Path tmp =
-        FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-            ? Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-            : Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial");
+    // The partial file holds plaintext: delete it on Ctrl-C or SIGTERM too, not only on errors.
+    AtomicReference<Path> partial = new AtomicReference<>();
+    Thread cleanup = new Thread(() -> deleteQuietly(partial.get()), "export-tool-delete-partial");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
+      Path tmp =
+          FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+              ? Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial",
+                  PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+              : Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial");
+      partial.set(tmp);
       long n;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
           OutputStream os = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
@@ -99,7 +105,25 @@ final class DecryptCommand implements Callable<Integer> {
       }
       return n;
     } finally {
-      Files.deleteIfExists(tmp);
+      Path tmp = partial.get();
+      if (tmp != null) {
+        Files.deleteIfExists(tmp);
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting: the hook runs (and finds nothing left to delete)
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException | RuntimeException e) {
+        // nothing more can be done while the JVM exits
+      }
     }
   }
 }

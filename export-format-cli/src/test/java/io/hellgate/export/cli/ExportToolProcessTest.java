@@ -61,4 +61,34 @@ class ExportToolProcessTest {
     assertThat(p.exitValue()).as(stderr()).isEqualTo(2);
     assertThat(stderr()).contains("error: writing standard output failed");
   }
+
+  @Test
+  void sigtermDuringDecryptOutLeavesNoPartialPlaintextFile() throws Exception {
+    Path big;
+    try (TestPki pki = TestPki.builder().build()) {
+      TestCertificate leaf = pki.leaf("CN=Export Recipient, O=Acme Payments GmbH, C=DE").ov().build();
+      Pem.write(dir.resolve("big-key.pem"), leaf.privateKeyPem());
+      big = CliFixtures.archive(dir, leaf.certificate(), 300_000);
+    }
+    Path outDir = Files.createDirectory(dir.resolve("out"));
+    Process p = start("decrypt", big.toString(), "--key", dir.resolve("big-key.pem").toString(),
+        "--out", outDir.resolve("tokens.jsonl").toString());
+    boolean sawPartial = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!sawPartial && p.isAlive() && System.nanoTime() < deadline) {
+      try (var files = Files.list(outDir)) {
+        sawPartial = files.anyMatch(f -> f.getFileName().toString().endsWith(".partial"));
+      }
+      if (!sawPartial) {
+        Thread.sleep(1);
+      }
+    }
+    assertThat(sawPartial).as("the partial file appeared while decrypt ran (stderr: %s)", stderr()).isTrue();
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("killed by SIGTERM, not finished").isEqualTo(143);
+    try (var files = Files.list(outDir)) {
+      assertThat(files).as("neither plaintext file nor partial plaintext remains").isEmpty();
+    }
+  }
 }
