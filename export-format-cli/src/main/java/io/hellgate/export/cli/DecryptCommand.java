@@ -27,8 +27,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "decrypt",
     description = {
-      "Verify an export completely, then write its JSON Lines to stdout or --out FILE.",
-      "With --out, FILE is created only after everything verified; on failure no file exists."
+      "Verify an export completely, then write its JSON Lines to stdout or --out FILE;",
+      "each line is checked to be a valid token record as it is written.",
+      "With --out, FILE is created only after everything verified; on failure no file exists.",
+      "To stdout, lines before a malformed record may already be written: on exit 1, discard the output."
     })
 final class DecryptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -271,4 +271,41 @@ class ExportToolTest {
         new PrintWriter(new FullDisk(), true), new PrintWriter(err, true), new FullDisk());
     assertThat(status).isEqualTo(2);
   }
+
+  /** A conformance vector's file (a resource of the testkit), copied into the test directory. */
+  private Path golden(String name) throws IOException {
+    Path file = dir.resolve(name.replace('/', '-'));
+    try (InputStream in = ExportToolTest.class.getResourceAsStream("/golden/" + name)) {
+      assertThat(in).as("resource golden/" + name).isNotNull();
+      Files.write(file, in.readAllBytes());
+    }
+    return file;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"invalid-json-line", "invalid-record-expiry-month", "invalid-record-pan-letters"})
+  void decryptAndVerifyRejectAnInvalidRecordByDefault(String vector) throws Exception {
+    String archive = golden("archives/" + vector + ".tgz").toString();
+    String key = golden("keys/recipient-key.pem").toString();
+    assertThat(run("verify", archive, "--key", key)).as(err.toString()).isEqualTo(1);
+    assertThat(err.toString()).contains("rejected [malformed_record]");
+    assertThat(out.toString()).doesNotContain("verified");
+    assertThat(run("decrypt", archive, "--key", key, "--out", p("out.jsonl"))).as(err.toString()).isEqualTo(1);
+    assertThat(err.toString()).contains("rejected [malformed_record]").doesNotContain("decrypted");
+    assertThat(dir.resolve("out.jsonl")).doesNotExist();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+    assertThat(run("verify", archive, "--key", key, "--skip-record-validation")).as("the opt-out skips the record check").isZero();
+  }
+
+  @Test
+  void decryptWithRecordValidationReturnsValidVectorsExactly() throws Exception {
+    for (String vector : new String[] {"valid-small", "valid-unknown-record-members", "valid-unicode"}) {
+      String archive = golden("archives/" + vector + ".tgz").toString();
+      assertThat(run("decrypt", archive, "--key", golden("keys/recipient-key.pem").toString(), "--out", p(vector + ".jsonl")))
+          .as(vector + ": " + err).isZero();
+      assertThat(Files.readAllBytes(dir.resolve(vector + ".jsonl"))).as(vector).isEqualTo(Files.readAllBytes(golden("plaintext/" + vector + ".jsonl")));
+    }
+  }
 }
