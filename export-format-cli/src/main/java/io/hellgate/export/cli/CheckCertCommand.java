@@ -67,7 +67,7 @@ public final class CheckCertCommand implements Callable<Integer> {
       decision = policy.evaluate(certificate);
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       // CertificateInputException (an IOException) messages never contain input bytes
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Printable.escape(e.getMessage()));
       return 2;
     }
     PolicyOptions.print(out, decision);

@@ -58,7 +58,7 @@ final class DecryptCommand implements Callable<Integer> {
       }
       spec.commandLine()
           .getErr()
-          .println("decrypted " + count + " records (" + reader.manifest().checksum() + ")" + (out == null ? "" : " to " + out));
+          .println("decrypted " + count + " records (" + reader.manifest().checksum() + ")" + (out == null ? "" : " to " + Printable.escape(out)));
       return ExportTool.OK;
     }
   }

@@ -64,7 +64,7 @@ final class EncryptCommand implements Callable<Integer> {
         PolicyOptions.print(spec.commandLine().getErr(), decision);
         throw new ExportTool.Rejected("the recipient certificate does not meet the certificate policy; nothing was written");
       }
-      decision.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w.code() + ": " + w.message()));
+      decision.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w.code() + ": " + Printable.escape(w.message())));
       recipient = decision.acceptedRecipient();
     }
     ExportWriter.Options options = ExportWriter.options().recipient(recipient).guardianInstance(instance).build();
@@ -87,8 +87,8 @@ final class EncryptCommand implements Callable<Integer> {
       throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, in + " is not valid UTF-8");
     }
     var o = spec.commandLine().getOut();
-    o.println("wrote " + out + ": " + manifest.recordCount() + " records, " + manifest.checksum());
-    o.println("recipient: " + manifest.recipientSubject() + " (" + manifest.recipientFingerprint() + ")");
+    o.println("wrote " + Printable.escape(out) + ": " + manifest.recordCount() + " records, " + manifest.checksum());
+    o.println("recipient: " + Printable.escape(manifest.recipientSubject() + " (" + manifest.recipientFingerprint() + ")"));
     o.flush();
     return ExportTool.OK;
   }

@@ -106,24 +106,24 @@ public final class ExportTool implements Runnable {
           PrintWriter e = commandLine.getErr();
           if (ex instanceof ExportFormatException) {
             ExportFormatException fe = (ExportFormatException) ex;
-            e.println("rejected [" + fe.reason().code() + "]: " + fe.getMessage());
+            e.println("rejected [" + fe.reason().code() + "]: " + Printable.escape(fe.getMessage()));
             e.flush();
             return REJECTED;
           }
           if (ex instanceof Rejected) {
-            e.println("rejected: " + ex.getMessage());
+            e.println("rejected: " + Printable.escape(ex.getMessage()));
             e.flush();
             return REJECTED;
           }
           if (ex instanceof picocli.CommandLine.ParameterException || ex instanceof UsageError) {
-            e.println("usage: " + ex.getMessage());
+            e.println("usage: " + Printable.escape(ex.getMessage()));
           } else if (ex instanceof java.nio.file.FileSystemException) {
-            e.println("error: " + describe((java.nio.file.FileSystemException) ex));
+            e.println("error: " + Printable.escape(describe((java.nio.file.FileSystemException) ex)));
           } else if (ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
               || ex instanceof IllegalStateException) {
-            e.println("error: " + ex.getMessage());
+            e.println("error: " + Printable.escape(ex.getMessage()));
           } else {
-            e.println("error: " + ex);
+            e.println("error: " + Printable.escape(ex));
           }
           e.flush();
           return USAGE_OR_IO;

@@ -21,17 +21,17 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ExportManifest m = ExportReader.readManifest(archive);
     var out = spec.commandLine().getOut();
-    out.println("version:           " + m.version());
-    out.println("export_id:         " + m.exportId());
-    out.println("created_at:        " + m.createdAt());
-    out.println("guardian_instance: " + m.guardianInstance());
-    out.println("algorithm:         " + m.algorithm());
-    out.println("recipient:         " + m.recipientSubject());
-    out.println("  issuer:          " + m.recipientIssuer());
-    out.println("  serial:          " + m.recipientSerial());
-    out.println("  fingerprint:     " + m.recipientFingerprint());
+    out.println("version:           " + Printable.escape(m.version()));
+    out.println("export_id:         " + Printable.escape(m.exportId()));
+    out.println("created_at:        " + Printable.escape(m.createdAt()));
+    out.println("guardian_instance: " + Printable.escape(m.guardianInstance()));
+    out.println("algorithm:         " + Printable.escape(m.algorithm()));
+    out.println("recipient:         " + Printable.escape(m.recipientSubject()));
+    out.println("  issuer:          " + Printable.escape(m.recipientIssuer()));
+    out.println("  serial:          " + Printable.escape(m.recipientSerial()));
+    out.println("  fingerprint:     " + Printable.escape(m.recipientFingerprint()));
     out.println("record_count:      " + m.recordCount() + " (claimed; run verify to check)");
-    out.println("checksum:          " + m.checksum() + " (claimed; run verify to check)");
+    out.println("checksum:          " + Printable.escape(m.checksum()) + " (claimed; run verify to check)");
     out.flush();
     return ExportTool.OK;
   }

@@ -115,12 +115,12 @@ final class PolicyOptions {
   /** One line per check, then the verdict. */
   static void print(PrintWriter out, PolicyDecision decision) {
     for (Check c : decision.checks()) {
-      out.printf(Locale.ROOT, "%-7s %-20s %s%n", c.status(), c.code(), c.message());
+      out.printf(Locale.ROOT, "%-7s %-20s %s%n", c.status(), c.code(), Printable.escape(c.message()));
     }
     if (decision.accepted()) {
       out.println("ACCEPTED" + (decision.warnings().isEmpty() ? "" : " with "
           + decision.warnings().size() + " warning(s)") + ": "
-          + decision.certificate().orElseThrow().getSubjectX500Principal().getName());
+          + Printable.escape(decision.certificate().orElseThrow().getSubjectX500Principal().getName()));
     } else {
       out.println("REJECTED: " + decision.failures().stream().map(Check::code).collect(Collectors.joining(", ")));
     }

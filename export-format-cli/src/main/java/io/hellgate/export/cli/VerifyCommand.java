@@ -31,11 +31,11 @@ final class VerifyCommand implements Callable<Integer> {
       }
       ExportManifest m = reader.manifest();
       var out = spec.commandLine().getOut();
-      out.println("verified: " + input.archive);
-      out.println("export_id:    " + m.exportId());
+      out.println("verified: " + Printable.escape(input.archive));
+      out.println("export_id:    " + Printable.escape(m.exportId()));
       out.println("record_count: " + m.recordCount());
-      out.println("checksum:     " + m.checksum());
-      out.println("recipient:    " + m.recipientSubject() + " (" + m.recipientFingerprint() + ")");
+      out.println("checksum:     " + Printable.escape(m.checksum()));
+      out.println("recipient:    " + Printable.escape(m.recipientSubject() + " (" + m.recipientFingerprint() + ")"));
       out.flush();
     }
     return ExportTool.OK;

@@ -308,4 +308,40 @@ class ExportToolTest {
       assertThat(Files.readAllBytes(dir.resolve(vector + ".jsonl"))).as(vector).isEqualTo(Files.readAllBytes(golden("plaintext/" + vector + ".jsonl")));
     }
   }
+
+  /** Review note: manifest fields and certificate names are untrusted; printed raw they can drive the terminal. */
+  @Test
+  void untrustedManifestAndCertificateTextIsPrintedWithoutControlCharacters() throws Exception {
+    String evil = "c1\u001b]0;owned\u0007\r\nverified: fake\u009b2J";
+    Path cert;
+    Path key;
+    try (io.hellgate.export.testkit.TestPki pki = io.hellgate.export.testkit.TestPki.builder().build()) {
+      TestCertificate leaf = pki.leaf("CN=Evil\u001b[31m\rRecipient, O=Acme Payments GmbH, C=DE").ov().build();
+      cert = Pem.write(dir.resolve("evil-cert.pem"), leaf.certificatePem());
+      key = Pem.write(dir.resolve("evil-key.pem"), leaf.privateKeyPem());
+      Pem.write(dir.resolve("evil-root.pem"), pki.rootPem());
+      Pem.write(dir.resolve("evil-chain.pem"), leaf.chainPem());
+      Pem.write(dir.resolve("evil.crl"), pki.crlsPem());
+    }
+    assertThat(run("check-cert", cert.toString(), "--trust", p("evil-root.pem"), "--chain", p("evil-chain.pem"), "--crl", p("evil.crl")))
+        .as(out.toString()).isZero();
+    assertNoControlCharacters(out.toString());
+    assertThat(out.toString()).contains("ACCEPTED").contains("Evil\\u001b[31m\\u000dRecipient");
+    assertThat(run("encrypt", "--cert", cert.toString(), "--insecure-skip-certificate-check",
+        "--in", p("tokens.jsonl"), "--out", p("evil.tgz"), "--instance", evil)).as(err.toString()).isZero();
+    assertNoControlCharacters(out.toString());
+    assertThat(out.toString()).contains("recipient: ").contains("Evil\\u001b[31m\\u000dRecipient");
+    assertThat(run("inspect", p("evil.tgz"))).isZero();
+    assertNoControlCharacters(out.toString());
+    assertThat(out.toString()).contains("guardian_instance: c1\\u001b]0;owned\\u0007\\u000d\\u000averified: fake\\u009b2J");
+    assertThat(run("verify", p("evil.tgz"), "--key", key.toString())).as(err.toString()).isZero();
+    assertNoControlCharacters(out.toString());
+    assertThat(out.toString().lines().filter(l -> l.startsWith("verified:")).count()).isEqualTo(1);
+    assertThat(run("verify", p("evil.tgz"), "--key", p("other-key.pem"))).isEqualTo(1);
+    assertNoControlCharacters(err.toString());
+  }
+
+  private static void assertNoControlCharacters(String printed) {
+    assertThat(printed.replace("\n", "").chars()).as(printed).noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
+  }
 }
