@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "export-tool",
+    // -h/--help and -V/--version on every subcommand too
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "export-tool 0.1.0 (format 1.0)",
     description = "Encrypted PCI token exports (format 1.0): write, read, verify, inspect.",

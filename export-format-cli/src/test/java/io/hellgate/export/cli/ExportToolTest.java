@@ -344,4 +344,12 @@ class ExportToolTest {
   private static void assertNoControlCharacters(String printed) {
     assertThat(printed.replace("\n", "").chars()).as(printed).noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"demo", "check-cert", "keygen", "encrypt", "decrypt", "verify", "inspect", "bench"})
+  void everyCommandAcceptsHelp(String command) {
+    assertThat(run(command, "--help")).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith("Usage: export-tool " + command).contains("-h, --help");
+    assertThat(run(command, "-h")).isZero();
+  }
 }
