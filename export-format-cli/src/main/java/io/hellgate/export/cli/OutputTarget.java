@@ -10,7 +10,8 @@ final class OutputTarget {
   private OutputTarget() {}
 
   /**
-   * Refuses (with {@link ExportTool.UsageError}) an output path that exists and is not a regular
+   * Refuses (with {@link ExportTool.UsageError}) an empty output path or one without a file name
+   * ({@code /}), an output path that exists and is not a regular
    * file (a symlink, device, FIFO or directory would be replaced by a regular file), or that is
    * the same file as one of the inputs (which would be destroyed before it is read).
    *
@@ -19,6 +20,12 @@ final class OutputTarget {
    * @param inputName what the input is called in messages ({@code --in}, {@code the archive})
    */
   static void check(String option, Path out, Path input, String inputName) throws IOException {
+    if (out.toString().isEmpty()) {
+      throw new ExportTool.UsageError(option + " is empty: give the name of the file to create");
+    }
+    if (out.getFileName() == null) {
+      throw new ExportTool.UsageError(option + " " + out + " names no file: give the name of the file to create");
+    }
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
       throw new ExportTool.UsageError(option + " " + out + " exists and is not a regular file");
     }

@@ -352,4 +352,16 @@ class ExportToolTest {
     assertThat(out.toString()).startsWith("Usage: export-tool " + command).contains("-h, --help");
     assertThat(run(command, "-h")).isZero();
   }
+
+  @Test
+  void decryptOutWithoutAFileNameIsAUsageError() throws Exception {
+    encrypt();
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", "/")).isEqualTo(2);
+    assertThat(err.toString()).contains("usage: --out / names no file").doesNotContain("Exception");
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", "")).isEqualTo(2);
+    assertThat(err.toString()).contains("usage: --out is empty").doesNotContain("partial");
+    assertThat(run("encrypt", "--cert", p("other-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p("tokens.jsonl"), "--out", "")).isEqualTo(2);
+    assertThat(err.toString()).contains("usage: --out is empty");
+  }
 }
