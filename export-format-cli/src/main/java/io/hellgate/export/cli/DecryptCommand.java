@@ -29,10 +29,14 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Verify an export completely, then write its JSON Lines to stdout or --out FILE;",
       "each line is checked to be a valid token record as it is written.",
-      "With --out, FILE is created only after everything verified; on failure no file exists.",
+      "With --out, FILE is created only after everything verified; on failure no file exists",
+      "(it is written as a hidden .export-tool-*.partial file beside it and renamed).",
       "To stdout, lines before a malformed record may already be written: on exit 1, discard the output."
     })
 final class DecryptCommand implements Callable<Integer> {
+  /** The hidden file the plaintext is written to before the rename: {@code .export-tool-*.partial}. */
+  static final String PARTIAL_PREFIX = ".export-tool-";
+
   @Spec CommandSpec spec;
 
   @picocli.CommandLine.ParentCommand ExportTool tool;
@@ -85,11 +89,13 @@ final class DecryptCommand implements Callable<Integer> {
     Thread cleanup = new Thread(() -> deleteQuietly(partial.get()), "export-tool-delete-partial");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
+      // A short name of its own (~40 characters), not derived from FILE's: a long but legal FILE
+      // name must not make the temporary name too long.
       Path tmp =
           FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-              ? Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial",
+              ? Files.createTempFile(dir, PARTIAL_PREFIX, ".partial",
                   PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-              : Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial");
+              : Files.createTempFile(dir, PARTIAL_PREFIX, ".partial");
       partial.set(tmp);
       long n;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);

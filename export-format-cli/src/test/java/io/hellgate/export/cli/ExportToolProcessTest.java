@@ -77,7 +77,8 @@ class ExportToolProcessTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!sawPartial && p.isAlive() && System.nanoTime() < deadline) {
       try (var files = Files.list(outDir)) {
-        sawPartial = files.anyMatch(f -> f.getFileName().toString().endsWith(".partial"));
+        sawPartial = files.anyMatch(f -> f.getFileName().toString().startsWith(DecryptCommand.PARTIAL_PREFIX)
+            && f.getFileName().toString().endsWith(".partial"));
       }
       if (!sawPartial) {
         Thread.sleep(1);

@@ -364,4 +364,12 @@ class ExportToolTest {
         "--in", p("tokens.jsonl"), "--out", "")).isEqualTo(2);
     assertThat(err.toString()).contains("usage: --out is empty");
   }
+
+  @Test
+  void decryptOutAcceptsALongButLegalFileName() throws Exception {
+    encrypt();
+    String name = "d".repeat(234) + ".jsonl"; // 240 characters; the file system allows 255
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", p(name))).as(err.toString()).isZero();
+    assertThat(Files.readString(dir.resolve(name))).isEqualTo(Files.readString(dir.resolve("tokens.jsonl")));
+  }
 }
