@@ -55,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (records < 0) {
-      throw new IllegalArgumentException("--records must not be negative");
+    if (records < 1) {
+      throw new ExportTool.UsageError("--records must be at least 1, not " + records);
     }
     out = spec.commandLine().getOut();
     Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("export-demo-");

@@ -372,4 +372,12 @@ class ExportToolTest {
     assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", p(name))).as(err.toString()).isZero();
     assertThat(Files.readString(dir.resolve(name))).isEqualTo(Files.readString(dir.resolve("tokens.jsonl")));
   }
+
+  @Test
+  void demoNeedsAtLeastOneRecord() {
+    assertThat(run("demo", "--records", "0", "--dir", p("demo"))).isEqualTo(2);
+    assertThat(err.toString()).contains("usage: --records must be at least 1");
+    assertThat(out.toString()).doesNotContain("SOME STEPS");
+    assertThat(run("demo", "--records", "-5", "--dir", p("demo"))).isEqualTo(2);
+  }
 }
