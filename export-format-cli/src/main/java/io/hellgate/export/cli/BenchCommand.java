@@ -51,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-openssl", description = "Skip the openssl speed reference.")
   boolean noOpenssl;
 
+  /** The paths --paths may name. */
+  private static final List<String> PATHS = List.of("raw", "raw-unvalidated", "raw-bytes", "raw-string", "typed");
+
   @Option(names = "--paths", split = ",", defaultValue = "raw,raw-unvalidated,raw-bytes,raw-string,typed",
       description = "Which paths to run: raw (validated writeLine, nextLineBytes), raw-unvalidated (unvalidatedLines, "
           + "writeLine, nextLineBytes), raw-bytes (unvalidatedLines, writeLineBytes, nextLineBytes), raw-string "
@@ -80,6 +83,14 @@ final class BenchCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
     }
     long bytes = Sizes.parse(size);
+    if (bytes < 1) {
+      throw new ExportTool.UsageError("--size must be greater than 0, not " + size);
+    }
+    for (String path : paths) {
+      if (!PATHS.contains(path)) {
+        throw new ExportTool.UsageError("--paths: unknown path '" + path + "' (known: " + String.join(", ", PATHS) + ")");
+      }
+    }
     Path work = Files.createTempDirectory(dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir, "export-bench-");
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(3072);

@@ -380,4 +380,14 @@ class ExportToolTest {
     assertThat(out.toString()).doesNotContain("SOME STEPS");
     assertThat(run("demo", "--records", "-5", "--dir", p("demo"))).isEqualTo(2);
   }
+
+  @Test
+  void benchRefusesUnknownPathsAndAnEmptySize() {
+    assertThat(run("bench", "--paths", "raw,bogus", "--size", "1k", "--no-openssl", "--dir", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("usage: --paths: unknown path 'bogus'").contains("raw-unvalidated");
+    assertThat(out.toString()).doesNotContain("|");
+    assertThat(run("bench", "--size", "0", "--paths", "raw", "--no-openssl", "--dir", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("usage: --size must be greater than 0");
+    assertThat(out.toString()).doesNotContain("NaN");
+  }
 }
