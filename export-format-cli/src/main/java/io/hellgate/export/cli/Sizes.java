@@ -6,11 +6,14 @@ import java.util.Locale;
 final class Sizes {
   private Sizes() {}
 
-  /** {@code 123}, {@code 64k}, {@code 256m} or {@code 2g} in bytes; IllegalArgumentException otherwise. */
+  /**
+   * {@code 123}, {@code 64k}, {@code 256m} or {@code 2g} in bytes; {@link ExportTool.UsageError}
+   * (exit 2) for anything else or a size beyond {@code Long.MAX_VALUE} bytes.
+   */
   static long parse(String s) {
     String t = s.trim().toLowerCase(Locale.ROOT);
     if (!t.matches("\\d{1,15}[kmg]?")) {
-      throw new IllegalArgumentException("'" + s + "' is not a size such as 500m or 2g");
+      throw new ExportTool.UsageError("'" + s + "' is not a size such as 500m or 2g");
     }
     long mult = 1;
     if (t.endsWith("g")) {
@@ -23,6 +26,10 @@ final class Sizes {
     if (mult != 1) {
       t = t.substring(0, t.length() - 1);
     }
-    return Long.parseLong(t) * mult;
+    try {
+      return Math.multiplyExact(Long.parseLong(t), mult);
+    } catch (ArithmeticException e) {
+      throw new ExportTool.UsageError("'" + s + "' is too large a size (at most " + (Long.MAX_VALUE >> 30) + "g)");
+    }
   }
 }

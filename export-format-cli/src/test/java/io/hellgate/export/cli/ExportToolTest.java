@@ -161,6 +161,8 @@ class ExportToolTest {
     assertThat(err.toString()).contains("rejected [limit_exceeded]").contains("at most 100");
     assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--max-size", "1m")).isZero();
     assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--max-size", "lots")).isEqualTo(2);
+    assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--max-size", "99999999999999g")).isEqualTo(2);
+    assertThat(err.toString()).contains("usage: '99999999999999g' is too large").doesNotContain("negative");
   }
 
   @Test
