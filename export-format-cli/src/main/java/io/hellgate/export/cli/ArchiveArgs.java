@@ -59,6 +59,7 @@ final class ArchiveArgs {
    * The caller closes the returned reader; on failure nothing stays open.
    */
   ExportReader openVerified(PrintWriter err) throws IOException {
+    ExportTool.requireNotDirectory(archive);
     ExportReader.Options.Builder options = ExportReader.options().validateRecords(!skipRecordValidation);
     keys.load().forEach(options::key);
     if (maxSize != null) {

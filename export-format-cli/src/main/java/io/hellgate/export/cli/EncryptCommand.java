@@ -49,6 +49,8 @@ final class EncryptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ExportTool.requireNotDirectory(in);
+    ExportTool.requireNotDirectory(cert);
     OutputTarget.check("--out", out, in, "--in");
     Recipient recipient;
     if (insecureSkipCheck) {

@@ -173,13 +173,31 @@ public final class ExportTool implements Runnable {
     String file = ex.getFile() == null ? "?" : ex.getFile();
     String target = ex.getOtherFile() == null ? file : file + " -> " + ex.getOtherFile();
     if (ex instanceof java.nio.file.NoSuchFileException) {
-      return "no such file: " + target;
+      return "no such file: " + target + (ex.getReason() == null ? "" : " (" + ex.getReason() + ")");
     }
     if (ex instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied: " + target;
+      return "permission denied: " + target + (ex.getReason() == null ? "" : " (" + ex.getReason() + ")");
+    }
+    if (IS_A_DIRECTORY.equalsIgnoreCase(ex.getReason())) {
+      return target + " is a directory";
     }
     String reason = ex.getReason() != null ? ex.getReason() : ex.getClass().getSimpleName();
     return target + ": " + reason;
+  }
+
+  /** The reason the JDK gives for EISDIR. */
+  private static final String IS_A_DIRECTORY = "Is a directory";
+
+  /**
+   * Refuses a directory where a file is to be read, before anything else is done: reading it would
+   * fail later with the bare "Is a directory", without the name.
+   *
+   * @throws java.nio.file.FileSystemException reported as "FILE is a directory"
+   */
+  static void requireNotDirectory(java.nio.file.Path file) throws java.nio.file.FileSystemException {
+    if (file != null && java.nio.file.Files.isDirectory(file)) {
+      throw new java.nio.file.FileSystemException(file.toString(), null, IS_A_DIRECTORY);
+    }
   }
 
   /** A usage error found after parsing (an option value that cannot work): exit status 2. */

@@ -19,6 +19,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ExportTool.requireNotDirectory(archive);
     ExportManifest m = ExportReader.readManifest(archive);
     var out = spec.commandLine().getOut();
     out.println("version:           " + Printable.escape(m.version()));

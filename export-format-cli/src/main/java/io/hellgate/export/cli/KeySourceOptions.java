@@ -90,6 +90,14 @@ public final class KeySourceOptions {
     if (!certificates.isEmpty() && keys.isEmpty()) {
       throw new ParameterException(mixee.commandLine(), "--cert attaches a certificate to a --key; with --pkcs12 or --pkcs11 the certificate comes from the store");
     }
+    for (Path file : keys) {
+      ExportTool.requireNotDirectory(file);
+    }
+    for (Path file : certificates) {
+      ExportTool.requireNotDirectory(file);
+    }
+    ExportTool.requireNotDirectory(pkcs12);
+    ExportTool.requireNotDirectory(pkcs11);
     List<X509Certificate> certs = new ArrayList<>();
     for (Path c : certificates) {
       certs.add(RecipientKeys.readCertificate(c));

@@ -1,8 +1,10 @@
 package io.hellgate.export.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Checks on a file a command is about to create or replace. */
@@ -25,6 +27,15 @@ final class OutputTarget {
     }
     if (out.getFileName() == null) {
       throw new ExportTool.UsageError(option + " " + out + " names no file: give the name of the file to create");
+    }
+    // Checked before any (long) work, so that the error names --out rather than a temporary file.
+    Path dir = out.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(out.toString(), null,
+          Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new AccessDeniedException(out.toString(), null, "directory " + dir + " is not writable");
     }
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
       throw new ExportTool.UsageError(option + " " + out + " exists and is not a regular file");

@@ -101,6 +101,7 @@ final class PasswordOptions {
 
   private static char[] readFirstLine(Path file) throws IOException {
     byte[] bytes;
+    ExportTool.requireNotDirectory(file);
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {

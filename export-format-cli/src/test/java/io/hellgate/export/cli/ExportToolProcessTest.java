@@ -92,4 +92,24 @@ class ExportToolProcessTest {
       assertThat(files).as("neither plaintext file nor partial plaintext remains").isEmpty();
     }
   }
+
+  @Test
+  void permissionDeniedNamesTheFileAndComesBeforeVerification() throws Exception {
+    Path key = dir.resolve("recipient-key.pem");
+    Path readOnly = Files.createDirectory(dir.resolve("read-only"),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x")));
+    // root (as in some containers) may write anyway: then there is nothing to test here
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "permissions are not enforced for this user (root?)");
+    Path out = readOnly.resolve("out.jsonl");
+    Process p = start("decrypt", archive.toString(), "--key", key.toString(), "--out", out.toString());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(stderr()).isEqualTo(2);
+    assertThat(stderr()).contains("error: permission denied: " + out + " (directory " + readOnly + " is not writable)");
+
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
+    p = start("verify", archive.toString(), "--key", key.toString());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(stderr()).isEqualTo(2);
+    assertThat(stderr()).contains("error: permission denied: " + key);
+  }
 }

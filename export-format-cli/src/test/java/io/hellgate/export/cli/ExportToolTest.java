@@ -237,6 +237,7 @@ class ExportToolTest {
   @Test
   void fileSystemErrorsNameTheFileAndTheReason() {
     assertThat(ExportTool.describe(new java.nio.file.AccessDeniedException("/srv/k.pem"))).isEqualTo("permission denied: /srv/k.pem");
+    assertThat(ExportTool.describe(new java.nio.file.FileSystemException("/srv", null, "Is a directory"))).isEqualTo("/srv is a directory");
     assertThat(ExportTool.describe(new java.nio.file.NoSuchFileException("/srv/x"))).isEqualTo("no such file: /srv/x");
     assertThat(ExportTool.describe(new java.nio.file.FileSystemException("/srv/x", null, "Read-only file system")))
         .isEqualTo("/srv/x: Read-only file system");
@@ -391,5 +392,38 @@ class ExportToolTest {
     assertThat(run("bench", "--size", "0", "--paths", "raw", "--no-openssl", "--dir", dir.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("usage: --size must be greater than 0");
     assertThat(out.toString()).doesNotContain("NaN");
+  }
+
+  @Test
+  void aDirectoryWhereAFileIsExpectedIsNamed() throws Exception {
+    encrypt();
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    assertThat(run("verify", sub.toString(), "--key", p("recipient-key.pem"))).isEqualTo(2);
+    assertThat(err.toString()).contains("error: " + sub + " is a directory");
+    assertThat(run("inspect", sub.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("error: " + sub + " is a directory");
+    assertThat(run("verify", p("export.tgz"), "--key", sub.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("error: " + sub + " is a directory").doesNotContain("no such key file");
+    assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--pass-file", sub.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("error: " + sub + " is a directory");
+    assertThat(run("encrypt", "--cert", p("other-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", sub.toString(), "--out", p("x.tgz"))).isEqualTo(2);
+    assertThat(err.toString()).contains("error: " + sub + " is a directory");
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", sub.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--out " + sub + " exists and is not a regular file");
+  }
+
+  @Test
+  void decryptOutIntoAMissingDirectoryFailsFirstNamingTheOutPath() throws Exception {
+    encrypt();
+    Path target = dir.resolve("missing").resolve("out.jsonl");
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", target.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("error: no such file: " + target + " (directory " + dir.resolve("missing") + " does not exist)")
+        .doesNotContain("partial");
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", p("tokens.jsonl") + "/out.jsonl")).isEqualTo(2);
+    assertThat(err.toString()).contains(p("tokens.jsonl") + " is not a directory");
+    // before the verification pass: a missing key would otherwise be reported first
+    assertThat(run("decrypt", p("export.tgz"), "--key", p("other-key.pem"), "--out", target.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no such file: " + target).doesNotContain("wrong_key");
   }
 }
