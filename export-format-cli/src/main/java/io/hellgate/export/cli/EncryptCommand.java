@@ -24,7 +24,23 @@ import picocli.CommandLine.Model.CommandSpec;
  * [--instance ID]}: the certificate must pass the policy (the same options as {@code check-cert})
  * unless {@code --insecure-skip-certificate-check} says otherwise.
  */
-@Command(name = "encrypt", description = "Encrypt a JSON Lines file of token records to a recipient certificate.")
+@Command(
+    name = "encrypt",
+    // picocli would show --trust as optional: it is required unless the check is explicitly skipped
+    customSynopsis = {
+      "export-tool encrypt [-hV] --cert=CERT.pem --in=tokens.jsonl",
+      "         --out=export.tgz [--instance=ID]",
+      "         (--trust=ROOTS.pem [--chain=INTERMEDIATES.pem] [--crl=FILE]...",
+      "          [--ocsp] [--soft-fail-revocation] [--at=RFC3339-TIME]",
+      "          [--private-pki --policy-oid=OID...] [--dedicated]",
+      "          | --insecure-skip-certificate-check)"
+    },
+    description = {
+      "Encrypt a JSON Lines file of token records to a recipient certificate,",
+      "which must pass the certificate policy (the options of check-cert).",
+      "Exit code: 0 written, 1 the certificate or an input line was rejected",
+      "(nothing is written), 2 usage or I/O error."
+    })
 final class EncryptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

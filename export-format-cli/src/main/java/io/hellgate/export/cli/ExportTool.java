@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code export-tool}: write, read, verify and inspect encrypted PCI token exports.
  *
- * <p>Exit status: 0 success; 1 the archive or certificate was rejected (tampered, wrong key,
- * policy); 2 usage or I/O error.
+ * <p>Exit status: 0 success; 1 the archive, certificate or input was rejected (tampered, wrong
+ * key, policy, malformed record); 2 usage or I/O error (including a failed write to standard
+ * output).
  */
 @Command(
     name = "export-tool",
@@ -21,7 +22,11 @@ import picocli.CommandLine.Command;
     scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "export-tool 0.1.0 (format 1.0)",
-    description = "Encrypted PCI token exports (format 1.0): write, read, verify, inspect.",
+    description = {
+      "Encrypted PCI token exports (format 1.0): write, read, verify, inspect.",
+      "Exit code: 0 success, 1 rejected (tampered, wrong key, policy,",
+      "malformed record), 2 usage or I/O error."
+    },
     subcommands = {
       DemoCommand.class,
       CheckCertCommand.class,

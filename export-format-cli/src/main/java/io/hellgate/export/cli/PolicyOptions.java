@@ -29,7 +29,8 @@ final class PolicyOptions {
   static final long MAX_FILE_BYTES = 16L << 20;
 
   @Option(names = "--trust", paramLabel = "ROOTS.pem",
-      description = "Trust anchors: the approved public CA bundle or the agreed private PKI's roots.")
+      description = "Trust anchors: the approved public CA bundle or the agreed private PKI's roots. "
+          + "Required (for encrypt: unless --insecure-skip-certificate-check).")
   private Path trust;
 
   @Option(names = "--chain", paramLabel = "INTERMEDIATES.pem", description = "Intermediate CA certificates.")

@@ -357,6 +357,13 @@ class ExportToolTest {
   }
 
   @Test
+  void encryptHelpShowsThatTrustIsRequiredUnlessTheCheckIsSkipped() {
+    assertThat(run("encrypt", "--help")).isZero();
+    assertThat(out.toString()).contains("(--trust=ROOTS.pem").contains("| --insecure-skip-certificate-check)")
+        .doesNotContain("[--trust=ROOTS.pem]");
+  }
+
+  @Test
   void decryptOutWithoutAFileNameIsAUsageError() throws Exception {
     encrypt();
     assertThat(run("decrypt", p("export.tgz"), "--key", p("recipient-key.pem"), "--out", "/")).isEqualTo(2);
