@@ -247,7 +247,7 @@ public final class ExportReader implements Closeable {
       Cipher releaseKeystream;
       ChunkedGcm releaseTags;
       try {
-        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true);
+        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true, options.validateRecords);
         releaseKeystream = AesGcm.keystream(key, manifest.ivUnsafe());
         releaseTags = ChunkedGcm.recordingEncryptor(key, manifest.ivUnsafe());
       } finally {
@@ -356,7 +356,7 @@ public final class ExportReader implements Closeable {
     try {
       byte[] key = unwrapDataKey();
       try {
-        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, false);
+        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, false, false);
       } finally {
         Arrays.fill(key, (byte) 0);
       }
@@ -442,8 +442,8 @@ public final class ExportReader implements Closeable {
     if (!advance(options.validateRecords)) {
       return null;
     }
-    if (options.validateRecords) {
-      parseLine();
+    if (options.validateRecords && options.unverifiedStreaming) {
+      parseLine(); // verified reads checked every record in pass 1
     }
     return new String(lineArray, lineOff, lineLen, StandardCharsets.UTF_8);
   }
@@ -467,8 +467,8 @@ public final class ExportReader implements Closeable {
     if (!advance(options.validateRecords)) {
       return null;
     }
-    if (options.validateRecords) {
-      parseLine();
+    if (options.validateRecords && options.unverifiedStreaming) {
+      parseLine(); // verified reads checked every record in pass 1
     }
     if (lineArray != viewArray) {
       // One read-only view per backing buffer, sliced per line: one allocation per line, not three.
@@ -667,15 +667,29 @@ public final class ExportReader implements Closeable {
     final ChunkedGcm tagger;
     private final MessageDigest sha256;
     private final LineScanner lines;
+    /** Every line parsed as a record, or null when records are not validated in this pass. */
+    private final RecordCheck records;
     private final byte[] scratch = new byte[STREAM_READ + AesGcm.TAG_BYTES];
 
-    /** @param checksum whether to compute SHA-256 here too (else the release pass does) */
-    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean recordChunkTags)
-        throws GeneralSecurityException {
+    /**
+     * @param checksum whether to compute SHA-256 here too (else the release pass does)
+     * @param validateRecords whether to parse every line as a record here too
+     */
+    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean recordChunkTags,
+        boolean validateRecords) throws GeneralSecurityException {
       this.keystream = AesGcm.keystream(key, iv);
       this.tagger = recordChunkTags ? ChunkedGcm.recordingEncryptor(key, iv) : ChunkedGcm.encryptor(key, iv);
       this.sha256 = checksum ? MessageDigest.getInstance("SHA-256") : null;
       this.lines = new LineScanner(maxLineBytes);
+      this.records = validateRecords ? new RecordCheck(maxLineBytes) : null;
+    }
+
+    /** The framing scan, and the record check if there is one. */
+    private void scan(byte[] p, int n) {
+      lines.scan(p, 0, n);
+      if (records != null) {
+        records.scan(p, 0, n);
+      }
     }
 
     /** Decrypts {@code n} (at most 128 KiB) bytes of {@code c} into {@code p} and feeds every check. */
@@ -689,7 +703,7 @@ public final class ExportReader implements Closeable {
       if (sha256 != null) {
         AesGcm.digest(sha256, p, 0, n);
       }
-      lines.scan(p, 0, n);
+      scan(p, n);
     }
 
     void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
@@ -729,7 +743,7 @@ public final class ExportReader implements Closeable {
               STREAM_READ,
               "export-reader-verify",
               checksum ? (p, n) -> AesGcm.digest(sha256, p, 0, n) : (p, n) -> tagger.update(p, 0, n, scratch, 0),
-              (p, n) -> lines.scan(p, 0, n));
+              this::scan);
       boolean done = false;
       try {
         for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
@@ -781,6 +795,12 @@ public final class ExportReader implements Closeable {
         checkChecksum(manifest, sha256);
       }
       checkLines(manifest, lines);
+      if (records != null) {
+        records.wipe();
+        if (records.error() != null) {
+          throw new ExportFormatException(Reason.MALFORMED_RECORD, records.error());
+        }
+      }
     }
   }
 
@@ -1101,12 +1121,15 @@ public final class ExportReader implements Closeable {
       }
 
       /**
-       * Whether {@link ExportReader#nextLine()} and {@link ExportReader#nextLineBytes()} also parse
-       * each line as a token record, exactly as {@link ExportReader#nextRecord()} does, and throw
-       * {@link ExportFormatException} ({@link Reason#MALFORMED_RECORD}, the line number, never
-       * content) for one that is not: a conforming reader of raw lines (docs/format.md §8). The line
-       * is still returned exactly as written. Default off: raw lines are then checked for framing
-       * and UTF-8 only, several times faster.
+       * Whether every line must also be a valid token record, checked as {@link
+       * ExportReader#nextRecord()} parses: a conforming reader of raw lines (docs/format.md §8).
+       * The check runs in the verification pass, so a malformed record releases nothing (without
+       * it, {@link ExportReader#nextRecord()} fails at the bad line, after the lines before it);
+       * the first read, or {@link ExportReader#verify()}, throws {@link ExportFormatException}
+       * ({@link Reason#MALFORMED_RECORD}, the line number, never content). Lines are still returned
+       * exactly as written. In unverified streaming mode each line is checked as it is released.
+       * Default off: raw lines are then checked for framing and UTF-8 only, several times faster
+       * (records are parsed on the verification worker: about as slow as reading typed records).
        */
       public Builder validateRecords(boolean validateRecords) {
         this.validateRecords = validateRecords;

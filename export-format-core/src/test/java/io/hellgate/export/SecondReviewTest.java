@@ -40,19 +40,27 @@ class SecondReviewTest {
         .validateRecords(true).build();
   }
 
-  /** The CLI accepted invalid-record conformance vectors: raw lines can now be validated as records. */
+  /**
+   * The CLI accepted invalid-record conformance vectors: raw lines can now be validated as records,
+   * in the verification pass, so a malformed record releases nothing.
+   */
   @Test
-  void rawLinesCanBeValidatedAsRecords() throws Exception {
+  void rawLinesCanBeValidatedAsRecordsBeforeAnyIsReleased() throws Exception {
     byte[] tgz = unvalidated(VALID, NOT_A_RECORD);
     try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), validating())) {
-      assertThat(StandardCharsets.UTF_8.decode(r.nextLineBytes()).toString()).isEqualTo(VALID);
       ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::nextLineBytes);
       assertThat(e.reason()).isEqualTo(Reason.MALFORMED_RECORD);
       assertThat(e.getMessage()).startsWith("line 2: ").doesNotContain("r2");
+      assertThat(r.linesRead()).isZero();
     }
     try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), validating())) {
+      assertThat(catchThrowableOfType(ExportFormatException.class, r::verify).reason()).isEqualTo(Reason.MALFORMED_RECORD);
+    }
+    byte[] good = unvalidated(VALID, VALID);
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(good), validating())) {
       assertThat(r.nextLine()).isEqualTo(VALID);
-      assertThat(catchThrowableOfType(ExportFormatException.class, r::nextLine).reason()).isEqualTo(Reason.MALFORMED_RECORD);
+      assertThat(StandardCharsets.UTF_8.decode(r.nextLineBytes()).toString()).isEqualTo(VALID);
+      assertThat(r.nextLine()).isNull();
     }
     try (ExportReader r = ExportReader.open(new ByteArrayInputStream(tgz), Fixtures.readerOptions())) {
       r.nextLine();
@@ -359,5 +367,37 @@ class SecondReviewTest {
         () -> ExportReader.open(new ByteArrayInputStream(bad), Fixtures.readerOptions()).close());
     assertThat(e.reason()).isEqualTo(Reason.MALFORMED_MANIFEST);
     assertThat(e.getMessage()).contains("guardian_instance contains an unpaired surrogate");
+  }
+  /** Across chunk boundaries and on both threads: the bad record is found wherever it is, first. */
+  @net.jqwik.api.Property(tries = 12)
+  void aMalformedRecordAnywhereInABigExportReleasesNothing(
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 9000) int badLine,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 250) int padding) throws Exception {
+    String padded = VALID.replace("\"r1\"", "\"" + "r".repeat(1 + padding) + "\"");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(out, ExportWriter.options()
+        .recipient(Recipient.unverified(Fixtures.RECIPIENT_CERT)).guardianInstance("g").unvalidatedLines(true).build())) {
+      for (int i = 1; i <= 9000; i++) {
+        w.writeLine(i == badLine ? NOT_A_RECORD : padded);
+      }
+      w.finish();
+    }
+    Path file = Files.write(Files.createTempFile("record-check", ".tgz"), out.toByteArray()); // jqwik has no @TempDir
+    try {
+      readBoth(file, out.toByteArray(), badLine);
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  private static void readBoth(Path file, byte[] tgz, int badLine) throws Exception {
+    for (boolean fromFile : new boolean[] {false, true}) {
+      try (ExportReader r = fromFile ? ExportReader.open(file, validating())
+          : ExportReader.open(new ByteArrayInputStream(tgz), validating())) {
+        ExportFormatException e = catchThrowableOfType(ExportFormatException.class, r::nextLine);
+        assertThat(e.getMessage()).startsWith("line " + badLine + ": ");
+        assertThat(r.linesRead()).isZero();
+      }
+    }
   }
 }
