@@ -331,6 +331,18 @@ final class BenchCommand implements Callable<Integer> {
       if (scanner.error() != null) {
         throw new IllegalStateException("framing scan failed on synthetic data: " + scanner.error());
       }
+      // What releasing lines costs the reader thread at least: finding each newline again.
+      long found = 0;
+      t = tm.getCurrentThreadCpuTime();
+      for (long i = 0; i < total; i += plaintext.length) {
+        for (int from = 0, nl; (nl = io.hellgate.export.internal.LineScanner.indexOfNewline(plaintext, from, plaintext.length)) >= 0; from = nl + 1) {
+          found++;
+        }
+      }
+      stage(print, "line split (newline search)", total, tm, t);
+      if (found != scanner.lines()) {
+        throw new IllegalStateException("line split found " + found + " lines, the scan " + scanner.lines());
+      }
     }
     Files.deleteIfExists(big);
   }

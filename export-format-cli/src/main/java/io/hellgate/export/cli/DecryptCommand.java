@@ -27,11 +27,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "decrypt",
     description = {
-      "Verify an export completely, then write its JSON Lines to stdout or --out FILE;",
-      "each line is checked to be a valid token record as it is written.",
-      "With --out, FILE is created only after everything verified; on failure no file exists",
-      "(it is written as a hidden .export-tool-*.partial file beside it and renamed).",
-      "To stdout, lines before a malformed record may already be written: on exit 1, discard the output."
+      "Verify an export completely (tag, checksum, count, framing, and that every line is a valid",
+      "token record), then write its JSON Lines to stdout or --out FILE. Nothing is written unless",
+      "all of that passed. With --out, FILE is created only after the whole write; on failure no",
+      "file exists (it is written as a hidden .export-tool-*.partial file beside it and renamed).",
+      "To stdout, a failure while writing (a changed archive file, a full disk) exits non-zero:",
+      "discard the output then."
     })
 final class DecryptCommand implements Callable<Integer> {
   /** The hidden file the plaintext is written to before the rename: {@code .export-tool-*.partial}. */

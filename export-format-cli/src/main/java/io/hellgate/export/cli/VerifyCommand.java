@@ -23,12 +23,6 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
-      if (!input.skipRecordValidation) {
-        // The records are checked as they are released: read them all (a second pass).
-        while (reader.nextLineBytes() != null) {
-          // each line is parsed as a token record by the reader
-        }
-      }
       ExportManifest m = reader.manifest();
       var out = spec.commandLine().getOut();
       out.println("verified: " + Printable.escape(input.archive));

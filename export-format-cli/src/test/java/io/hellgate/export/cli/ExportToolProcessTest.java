@@ -33,7 +33,13 @@ class ExportToolProcessTest {
 
   /** Starts {@code export-tool ARGS} in a new JVM with this test's class path; stderr to a file. */
   private Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
+    return start(List.of(), args);
+  }
+
+  /** Runs export-tool behind {@code prefix} (a command that runs the rest, such as setpriv). */
+  private Process start(List<String> prefix, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), ExportTool.class.getName()));
     command.addAll(List.of(args));
@@ -98,16 +104,18 @@ class ExportToolProcessTest {
     Path key = dir.resolve("recipient-key.pem");
     Path readOnly = Files.createDirectory(dir.resolve("read-only"),
         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x")));
-    // root (as in some containers) may write anyway: then there is nothing to test here
-    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "permissions are not enforced for this user (root?)");
+    // root (as in CI containers) writes anyway: then run the tool without the capabilities that let
+    // it override file permissions, so that they are enforced as for any other user
+    List<String> asUser = Files.isWritable(readOnly)
+        ? List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search") : List.of();
     Path out = readOnly.resolve("out.jsonl");
-    Process p = start("decrypt", archive.toString(), "--key", key.toString(), "--out", out.toString());
+    Process p = start(asUser, "decrypt", archive.toString(), "--key", key.toString(), "--out", out.toString());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(stderr()).isEqualTo(2);
     assertThat(stderr()).contains("error: permission denied: " + out + " (directory " + readOnly + " is not writable)");
 
     Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
-    p = start("verify", archive.toString(), "--key", key.toString());
+    p = start(asUser, "verify", archive.toString(), "--key", key.toString());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(stderr()).isEqualTo(2);
     assertThat(stderr()).contains("error: permission denied: " + key);
