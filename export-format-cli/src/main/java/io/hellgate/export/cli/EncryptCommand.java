@@ -6,12 +6,13 @@ import io.hellgate.export.ExportWriter;
 import io.hellgate.export.Recipient;
 import io.hellgate.export.crypto.PolicyDecision;
 import io.hellgate.export.crypto.RecipientKeys;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.hellgate.export.internal.LineScanner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,28 +87,79 @@ final class EncryptCommand implements Callable<Integer> {
       recipient = decision.acceptedRecipient();
     }
     ExportWriter.Options options = ExportWriter.options().recipient(recipient).guardianInstance(instance).build();
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
     ExportManifest manifest;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(in), decoder), 1 << 16);
+    try (InputStream input = Files.newInputStream(in);
         ExportWriter w = ExportWriter.open(out, options)) {
-      long lineNo = 0;
-      for (String line; (line = r.readLine()) != null; ) {
-        lineNo++;
-        if (line.isEmpty()) {
-          throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, in + ": line " + lineNo + " is empty");
-        }
-        w.writeLine(line);
-      }
+      copyLines(input, w);
       manifest = w.finish();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, in + " is not valid UTF-8");
     }
     var o = spec.commandLine().getOut();
     o.println("wrote " + Printable.escape(out) + ": " + manifest.recordCount() + " records, " + manifest.checksum());
     o.println("recipient: " + Printable.escape(manifest.recipientSubject() + " (" + manifest.recipientFingerprint() + ")"));
     o.flush();
     return ExportTool.OK;
+  }
+
+  /** The longest line a writer accepts, without its newline (the format's limit). */
+  static final int MAX_LINE_BYTES = 1 << 20;
+
+  /**
+   * Splits {@code input} into lines at {@code \n} only (a lone {@code \r} stays in its line, where
+   * the record check rejects it; a {@code \r\n} ending is taken as {@code \n}), byte for byte,
+   * holding at most one line: a line over the limit is refused as soon as it passes it, not read
+   * whole first. A last line without {@code \n} counts. The writer checks each line (UTF-8,
+   * record) and names its number.
+   */
+  private void copyLines(InputStream input, ExportWriter w) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    byte[] line = new byte[1 << 12];
+    int len = 0;
+    long lineNo = 0;
+    for (int n; (n = input.read(buf)) > 0; ) {
+      int pos = 0;
+      while (pos < n) {
+        int nl = LineScanner.indexOfNewline(buf, pos, n);
+        int end = nl < 0 ? n : nl;
+        int add = end - pos;
+        if (len + add > MAX_LINE_BYTES + 1) { // + 1: room for a '\r' before the '\n'
+          throw new ExportFormatException(ExportFormatException.Reason.LIMIT_EXCEEDED,
+              in + ": line " + (lineNo + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
+        }
+        if (len + add > line.length) {
+          line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES + 1, Math.max(len + add, 2 * line.length)));
+        }
+        System.arraycopy(buf, pos, line, len, add);
+        len += add;
+        pos = end;
+        if (nl >= 0) {
+          writeLine(w, line, len, ++lineNo);
+          len = 0;
+          pos = nl + 1;
+        }
+      }
+    }
+    if (len > 0) {
+      writeLine(w, line, len, ++lineNo);
+    }
+    Arrays.fill(line, (byte) 0); // plaintext
+    Arrays.fill(buf, (byte) 0);
+  }
+
+  private void writeLine(ExportWriter w, byte[] line, int len, long lineNo) throws IOException {
+    if (len > 0 && line[len - 1] == '\r') {
+      len--; // CRLF line ending
+    }
+    if (len == 0) {
+      throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, in + ": line " + lineNo + " is empty");
+    }
+    if (len > MAX_LINE_BYTES) {
+      throw new ExportFormatException(ExportFormatException.Reason.LIMIT_EXCEEDED,
+          in + ": line " + lineNo + " is longer than " + MAX_LINE_BYTES + " bytes");
+    }
+    try {
+      w.writeLineBytes(ByteBuffer.wrap(line, 0, len));
+    } catch (ExportFormatException e) {
+      throw new ExportFormatException(e.reason(), in + ": " + e.getMessage()); // name the file
+    }
   }
 }

@@ -100,6 +100,43 @@ class ExportToolTest {
     assertThat(out.toString()).contains("guardian_instance: c1.on-hellgate.cloud").contains("record_count:      5");
   }
 
+  private int encryptFile(String name) {
+    return run("encrypt", "--cert", p("recipient-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p(name), "--out", p("x.tgz"));
+  }
+
+  /** Regression: encrypt read a whole line into memory before the 1 MiB limit applied (OOM). */
+  @Test
+  void encryptRefusesAnOverlongLineAsSoonAsItPassesTheLimit() throws Exception {
+    byte[] big = new byte[(3 << 20)];
+    java.util.Arrays.fill(big, (byte) 'a');
+    Files.write(dir.resolve("long.jsonl"), big);
+    assertThat(encryptFile("long.jsonl")).isEqualTo(1);
+    assertThat(err.toString()).contains("limit_exceeded").contains("long.jsonl: line 1 is longer than 1048576 bytes");
+    assertThat(dir.resolve("x.tgz")).doesNotExist();
+  }
+
+  /** Regression: a lone CR split a line in two; CRLF endings are taken as LF, as before. */
+  @Test
+  void encryptSplitsLinesAtNewlineOnly() throws Exception {
+    String tokens = Files.readString(dir.resolve("tokens.jsonl"));
+    Files.writeString(dir.resolve("crlf.jsonl"), tokens.replace("\n", "\r\n"));
+    assertThat(encryptFile("crlf.jsonl")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("5 records");
+    assertThat(run("decrypt", p("x.tgz"), "--key", p("recipient-key.pem"), "--out", p("crlf-out.jsonl"))).isZero();
+    assertThat(Files.readString(dir.resolve("crlf-out.jsonl"))).isEqualTo(tokens);
+    String[] lines = tokens.split("\n");
+    Files.writeString(dir.resolve("cr.jsonl"), lines[0] + "\r" + lines[1] + "\n");
+    assertThat(encryptFile("cr.jsonl")).isEqualTo(1);
+    assertThat(err.toString()).contains("cr.jsonl: line 1").doesNotContain(PAN);
+    Files.writeString(dir.resolve("nofinal.jsonl"), lines[0] + "\n" + lines[1]);
+    assertThat(encryptFile("nofinal.jsonl")).isZero();
+    assertThat(out.toString()).contains("2 records");
+    Files.write(dir.resolve("latin1.jsonl"), (lines[0].replace("Zoë", "Zo\u00eb") + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(encryptFile("latin1.jsonl")).isEqualTo(1);
+    assertThat(err.toString()).contains("latin1.jsonl: line 1").contains("UTF-8");
+  }
+
   /** Review note: a FIFO (or `<(cat export.tgz)`) can be read once only and cannot seek. */
   @Test
   void decryptReadsAnArchiveFromAFifo() throws Exception {
