@@ -87,22 +87,39 @@ public final class KeygenCommand implements Callable<Integer> {
       return REJECTED;
     }
     try {
-      refuseExisting(outCsr);
+      // Everything that can be checked is checked before anything is generated or written.
+      refuseUnwritable(outCsr);
+      if (outKey != null) {
+        refuseUnwritable(outKey);
+        if (outKey.toAbsolutePath().normalize().equals(outCsr.toAbsolutePath().normalize())) {
+          throw new ParameterException(spec.commandLine(), "--out-key and --out-csr must be different files");
+        }
+      }
       String csr;
       if (pkcs11 != null) {
         csr = CertificateRequests.createPemInPkcs11(pkcs11, alias, password.read("PKCS#11 token " + pkcs11, false), subject, bits);
         out.println("generated an RSA-" + bits + " key in the PKCS#11 token (" + pkcs11 + ") as \"" + alias + "\"; it never leaves the token");
       } else {
-        refuseExisting(outKey);
         char[] pw = password.read("the new key " + outKey, true);
         try {
           KeyPair keyPair = CertificateRequests.generateRsa(bits);
           csr = CertificateRequests.createPem(subject, keyPair);
-          RecipientKeys.writeEncryptedPem(keyPair.getPrivate(), pw, outKey);
+          // The request first: if the key cannot be written, the request is removed again, so a
+          // failure leaves neither (a key without its request would block a rerun).
+          Files.writeString(outCsr, csr, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+          try {
+            RecipientKeys.writeEncryptedPem(keyPair.getPrivate(), pw, outKey);
+          } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(outCsr);
+            throw e;
+          }
         } finally {
           Arrays.fill(pw, '\0');
         }
         out.println("wrote " + outKey + " (RSA-" + bits + ", encrypted PKCS#8; keep it and its password safe)");
+        out.println("wrote " + outCsr + " for " + subject + " (key usage: keyEncipherment)");
+        out.println("next: have your CA issue the certificate, then check it with: export-tool check-cert CERT.pem --trust ROOTS.pem");
+        return 0;
       }
       Files.writeString(outCsr, csr, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
       out.println("wrote " + outCsr + " for " + subject + " (key usage: keyEncipherment)");
@@ -114,9 +131,16 @@ public final class KeygenCommand implements Callable<Integer> {
     }
   }
 
-  private static void refuseExisting(Path file) throws FileAlreadyExistsException {
-    if (Files.exists(file)) {
+  private static void refuseUnwritable(Path file) throws IOException {
+    if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(file + " exists; keygen never overwrites files");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new java.nio.file.NoSuchFileException(file + ": its directory does not exist");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new java.nio.file.AccessDeniedException(file + ": its directory is not writable");
     }
   }
 }

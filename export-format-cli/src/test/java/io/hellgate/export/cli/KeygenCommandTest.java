@@ -111,6 +111,25 @@ class KeygenCommandTest {
     assertThat(noToken.err()).contains("no such PKCS#11 configuration file");
   }
 
+  /** Regression: the key was written, then the request failed, leaving a key that blocked a rerun. */
+  @Test
+  void outputProblemsAreFoundBeforeAnythingIsWritten() throws Exception {
+    Path key = dir.resolve("k9.pem");
+    CliFixtures.Run noDir = CliFixtures.run(new KeygenCommand(), "--subject", SUBJECT, "--out-key", key.toString(),
+        "--out-csr", dir.resolve("nodir/r.csr").toString(), "--pass-file", passFile().toString());
+    assertThat(noDir.code()).isEqualTo(2);
+    assertThat(noDir.err()).contains("nodir/r.csr: its directory does not exist");
+    assertThat(key).doesNotExist();
+    CliFixtures.Run same = CliFixtures.run(new KeygenCommand(), "--subject", SUBJECT, "--out-key", key.toString(),
+        "--out-csr", key.toString(), "--pass-file", passFile().toString());
+    assertThat(same.code()).isEqualTo(2);
+    assertThat(same.err()).contains("must be different files");
+    assertThat(key).doesNotExist();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("k9.pem", "r.csr");
+    }
+  }
+
   @Test
   void withoutATerminalItFailsAtOnceInsteadOfPrompting() {
     assumeTrue(System.console() == null, "a terminal is attached; this test needs none");
