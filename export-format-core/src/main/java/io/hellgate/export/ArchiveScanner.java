@@ -60,6 +60,8 @@ final class ArchiveScanner {
     private final java.io.ByteArrayOutputStream paxData = new java.io.ByteArrayOutputStream();
     /** An absolute raw name seen since the last entry, or null. */
     String absoluteName;
+    /** Whether PAX data since the last entry was not a clean sequence of records. */
+    boolean paxUnparsable;
     /** All-zero records read: the end of the archive is two of them. */
     int endRecords;
 
@@ -99,7 +101,12 @@ final class ArchiveScanner {
       return n;
     }
 
-    /** Checks the PAX records read since the last call for an absolute path; then forgets them. */
+    /**
+     * Checks the PAX records read since the last call for an absolute path; then forgets them.
+     * Anything that is not a clean sequence of {@code LEN key=value\n} records makes
+     * {@link #paxUnparsable} true: commons-compress is more lenient (it skips a stray newline where
+     * a length should start), and a record it reads but this parser does not must not slip past.
+     */
     void checkPaxNames() {
       byte[] d = paxData.toByteArray();
       paxData.reset();
@@ -111,8 +118,10 @@ final class ArchiveScanner {
           len = len * 10 + (d[space] - '0');
           space++;
         }
-        if (space >= d.length || d[space] != ' ' || len <= space - pos || pos + len > d.length) {
-          return; // malformed: commons-compress has already rejected it or will
+        if (space >= d.length || d[space] != ' ' || space == pos || len <= space - pos + 1
+            || pos + len > d.length || d[pos + len - 1] != '\n') {
+          paxUnparsable = true;
+          return;
         }
         String record = new String(d, space + 1, pos + len - space - 1, StandardCharsets.UTF_8);
         int eq = record.indexOf('=');
@@ -458,6 +467,9 @@ final class ArchiveScanner {
       budget.unlimited();
     }
     tar.checkPaxNames();
+    if (tar.paxUnparsable) {
+      throw malformed("a PAX extended header is not a sequence of 'LENGTH key=value' records");
+    }
     if (tar.absoluteName != null) {
       throw malformed("entry '" + RecordValidation.printable(tar.absoluteName) + "' has an absolute or unsafe path");
     }

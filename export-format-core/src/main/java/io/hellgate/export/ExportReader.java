@@ -707,6 +707,16 @@ public final class ExportReader implements Closeable {
     }
 
     void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
+      try {
+        runAll(source, copyTo, expectedSize);
+      } finally {
+        if (records != null) {
+          records.wipe(); // the carried line is plaintext, whatever happened
+        }
+      }
+    }
+
+    private void runAll(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
       if (expectedSize >= PARALLEL_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
         runPipelined(source, copyTo);
       } else {
@@ -796,7 +806,6 @@ public final class ExportReader implements Closeable {
       }
       checkLines(manifest, lines);
       if (records != null) {
-        records.wipe();
         if (records.error() != null) {
           throw new ExportFormatException(Reason.MALFORMED_RECORD, records.error());
         }

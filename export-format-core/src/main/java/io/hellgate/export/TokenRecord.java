@@ -249,9 +249,9 @@ public final class TokenRecord {
       if (createdAt == null) {
         throw new IllegalArgumentException(where() + ": created_at is required");
       }
-      checkYear("created_at", createdAt);
-      if (expiresAt != null) {
-        checkYear("expires_at", expiresAt);
+      checkYear("created_at", createdAtText);
+      if (expiresAtText != null) {
+        checkYear("expires_at", expiresAtText);
       }
       if (metadata != null) {
         for (Map.Entry<String, String> e : metadata.entrySet()) {
@@ -273,10 +273,17 @@ public final class TokenRecord {
       return new TokenRecord(this);
     }
 
-    /** RFC 3339 has four-digit years: what ISO_INSTANT writes outside 0000-9999 no reader accepts. */
-    private void checkYear(String field, Instant t) {
-      int year = t.atOffset(java.time.ZoneOffset.UTC).getYear();
-      if (year < 0 || year > 9999) {
+    /**
+     * RFC 3339 has four-digit years: what ISO_INSTANT writes outside 0000-9999 ({@code +10000-…},
+     * {@code -0001-…}) no reader accepts. Judged on the text, so a time read with an offset near a
+     * year edge ({@code 0000-01-01T00:30:00+01:00}, year −1 in UTC) stays valid.
+     */
+    private void checkYear(String field, String text) {
+      boolean fourDigits = text.length() > 4 && text.charAt(4) == '-';
+      for (int i = 0; fourDigits && i < 4; i++) {
+        fourDigits = text.charAt(i) >= '0' && text.charAt(i) <= '9';
+      }
+      if (!fourDigits) {
         throw new IllegalArgumentException(where() + ": " + field + " must be in the years 0000 to 9999 (RFC 3339)");
       }
     }

@@ -400,4 +400,38 @@ class SecondReviewTest {
       }
     }
   }
+  // ---- found by the review of this session's fixes
+
+  /** Regression: a blank line before the record hid an absolute PAX path from the name check. */
+  @Test
+  void rejectsPaxDataThatIsNotCleanRecords() throws IOException {
+    String abs = "28 path=/manifest.json\n";
+    for (String data : new String[] {"\n" + abs, "x" + abs, "5 a=b\n", "20 comment=no newline"}) {
+      ExportFormatException e = rejection(tgz(entry("PaxHeader", data.getBytes(StandardCharsets.UTF_8), 'x', false, 0),
+          file("manifest.json", MANIFEST), file("tokens.jsonl.enc", DATA), END));
+      assertThat(e).as(data).isNotNull();
+      assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
+    }
+  }
+
+  /** Regression: the year check judged the UTC year, so valid offsets at the year edges were refused. */
+  @Test
+  void readsTimestampsWithOffsetsAtTheYearEdges() throws Exception {
+    for (String t : new String[] {"0000-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"}) {
+      String line = VALID.replace("2023-10-01T12:00:00Z", t);
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      assertThat(RecordCodec.parse(b, 0, b.length).createdAtText()).isEqualTo(t);
+    }
+  }
+
+  /** Regression: cutting a target name at 64 chars could split a surrogate pair (an invalid path). */
+  @Test
+  void writesToATargetWhoseNameHasAnEmojiAtTheCut() throws Exception {
+    Path target = dir.resolve("a".repeat(63) + "\uD83D\uDE00" + ".tgz");
+    try (ExportWriter w = ExportWriter.open(target, Fixtures.writerOptions())) {
+      w.write(Fixtures.record(1));
+      w.finish();
+    }
+    assertThat(Files.size(target)).isPositive();
+  }
 }

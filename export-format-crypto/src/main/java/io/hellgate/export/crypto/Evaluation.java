@@ -323,8 +323,9 @@ final class Evaluation {
     List<X509Certificate> built = new ArrayList<>();
     X509Certificate current = leaf;
     built.add(current);
-    X509Certificate notCa = null;
+    X509Certificate notCa;
     while (true) {
+      notCa = null; // of this step only
       X509Certificate found = null;
       for (X509Certificate a : policy.anchors) {
         if (signedBy(current, a)) {

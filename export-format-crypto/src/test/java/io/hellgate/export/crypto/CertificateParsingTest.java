@@ -72,6 +72,8 @@ class CertificateParsingTest {
     CertificateParser.Result two = CertificateParser.parse(concat(cert, other));
     assertThat(two.kind()).isEqualTo(CertificateParser.Kind.CERTIFICATES);
     assertThat(two.certificates()).extracting(X509Certificate::getEncoded).containsExactly(cert, other);
+    assertThat(CertificateParser.parse(concat(cert, key, new byte[] {0x0a})).kind())
+        .as("a key before junk is still a key").isEqualTo(CertificateParser.Kind.PRIVATE_KEY);
     CertificateParser.Result trailing = CertificateParser.parse(concat(cert, new byte[] {0x0a}));
     assertThat(trailing.kind()).isEqualTo(CertificateParser.Kind.UNREADABLE);
     CertificateParser.Result junk = CertificateParser.parse(concat(cert, new byte[] {0x04, 0x01, 0x00}));

@@ -121,6 +121,11 @@ public final class CertificateParser {
     // CertificateFactory reads the first DER object and ignores the rest, which could be a private
     // key: split the input into its objects first, and judge every one.
     List<byte[]> objects = derObjects(input);
+    for (byte[] o : derObjectsBeforeAnyJunk(input)) {
+      if (isPrivateKeyDer(o)) {
+        return new Result(Kind.PRIVATE_KEY, List.of(), "the input contains a DER private key");
+      }
+    }
     if (objects != null && objects.size() > 1) {
       List<X509Certificate> certs = new ArrayList<>();
       for (byte[] o : objects) {
@@ -157,11 +162,21 @@ public final class CertificateParser {
    * if it is not such a sequence.
    */
   static List<byte[]> derObjects(byte[] input) {
+    List<byte[]> objects = derObjectsBeforeAnyJunk(input);
+    int total = 0;
+    for (byte[] o : objects) {
+      total += o.length;
+    }
+    return total == input.length ? objects : null;
+  }
+
+  /** The consecutive DER objects at the start of {@code input}, up to the first that is not one. */
+  private static List<byte[]> derObjectsBeforeAnyJunk(byte[] input) {
     List<byte[]> objects = new ArrayList<>();
     int off = 0;
     while (off < input.length) {
       if (off + 2 > input.length || (input[off] & 0x1f) == 0x1f) {
-        return null; // truncated, or a multi-byte tag (never a certificate or key)
+        return objects; // truncated, or a multi-byte tag (never a certificate or key)
       }
       int first = input[off + 1] & 0xff;
       long len;
@@ -172,7 +187,7 @@ public final class CertificateParser {
       } else {
         int n = first & 0x7f;
         if (n == 0 || n > 4 || off + 2 + n > input.length) {
-          return null; // indefinite length (BER), or absurd
+          return objects; // indefinite length (BER), or absurd
         }
         len = 0;
         for (int k = 0; k < n; k++) {
@@ -182,7 +197,7 @@ public final class CertificateParser {
       }
       long end = off + header + len;
       if (end > input.length) {
-        return null;
+        return objects;
       }
       objects.add(java.util.Arrays.copyOfRange(input, off, (int) end));
       off = (int) end;
