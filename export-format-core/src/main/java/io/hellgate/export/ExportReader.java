@@ -206,11 +206,13 @@ public final class ExportReader implements Closeable {
    * {@link #nextLineBytes()} checks the tag (which covers every byte of every record), the framing
    * and the count before releasing anything, and leaves the checksum, which only restates what
    * the tag already protects, to the release pass: a mismatch (a changed manifest) is reported when
-   * the end is reached, in place of {@code null}.
+   * the end is reached, in place of {@code null}. With {@link Options.Builder#validateRecords},
+   * this pass (whichever call starts it) also parses every line as a record.
    *
    * @throws WrongKeyException if no configured key opens this export
    * @throws AuthenticationFailedException if the tag, checksum or count does not match
-   * @throws ExportFormatException if the archive or the JSON Lines framing is malformed
+   * @throws ExportFormatException if the archive or the JSON Lines framing is malformed, or (with
+   *     {@code validateRecords}) a line is not a valid record
    * @throws IOException if reading or spooling fails
    * @throws IllegalStateException if closed, failed earlier, or in unverified streaming mode; or
    *     if raw lines are being released with the checksum still to come (call it first)

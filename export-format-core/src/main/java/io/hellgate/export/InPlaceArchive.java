@@ -82,7 +82,7 @@ final class InPlaceArchive implements Closeable {
     Path dir = target.toAbsolutePath().getParent();
     String name = target.getFileName().toString();
     // Short enough that a long but legal target name still leaves room for the random part.
-    int cut = Math.min(name.length(), Character.isHighSurrogate(name.charAt(Math.min(name.length(), 64) - 1)) ? 63 : 64);
+    int cut = name.length() <= 64 ? name.length() : Character.isHighSurrogate(name.charAt(63)) ? 63 : 64;
     String prefix = "." + name.substring(0, cut) + "."; // never half of a surrogate pair
     // Files.createTempFile makes it owner-only (rw-------) on POSIX file systems.
     return Files.createTempFile(dir, prefix, ".partial");

@@ -260,6 +260,7 @@ public final class TokenRecord {
           if (k == null || v == null) {
             throw new IllegalArgumentException(where() + ": metadata keys and values must not be null");
           }
+          // A key of at most 256 chars is at most 1024 UTF-8 bytes: only longer ones need counting.
           if (k.length() > 256 || v.length() > ExportWriter.MAX_LINE_BYTES
               || !RecordValidation.isWellFormed(k) || !RecordValidation.isWellFormed(v)) {
             RecordValidation.checkName(where(), "metadata key", k);

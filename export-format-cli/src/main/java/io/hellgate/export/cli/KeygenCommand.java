@@ -117,11 +117,10 @@ public final class KeygenCommand implements Callable<Integer> {
           Arrays.fill(pw, '\0');
         }
         out.println("wrote " + outKey + " (RSA-" + bits + ", encrypted PKCS#8; keep it and its password safe)");
-        out.println("wrote " + outCsr + " for " + subject + " (key usage: keyEncipherment)");
-        out.println("next: have your CA issue the certificate, then check it with: export-tool check-cert CERT.pem --trust ROOTS.pem");
-        return 0;
       }
-      Files.writeString(outCsr, csr, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+      if (pkcs11 != null) {
+        Files.writeString(outCsr, csr, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+      }
       out.println("wrote " + outCsr + " for " + subject + " (key usage: keyEncipherment)");
       out.println("next: have your CA issue the certificate, then check it with: export-tool check-cert CERT.pem --trust ROOTS.pem");
       return 0;

@@ -121,18 +121,15 @@ public final class CertificateParser {
     // CertificateFactory reads the first DER object and ignores the rest, which could be a private
     // key: split the input into its objects first, and judge every one.
     List<byte[]> objects = derObjects(input);
-    for (byte[] o : derObjectsBeforeAnyJunk(input)) {
+    int covered = 0;
+    for (byte[] o : objects) {
       if (isPrivateKeyDer(o)) {
         return new Result(Kind.PRIVATE_KEY, List.of(), "the input contains a DER private key");
       }
+      covered += o.length;
     }
-    if (objects != null && objects.size() > 1) {
+    if (covered == input.length && objects.size() > 1) {
       List<X509Certificate> certs = new ArrayList<>();
-      for (byte[] o : objects) {
-        if (isPrivateKeyDer(o)) {
-          return new Result(Kind.PRIVATE_KEY, List.of(), "the input contains a DER private key");
-        }
-      }
       for (int k = 0; k < objects.size(); k++) {
         X509Certificate c = certificate(objects.get(k));
         if (c == null) {
@@ -158,20 +155,10 @@ public final class CertificateParser {
   }
 
   /**
-   * The consecutive DER objects (definite-length TLVs) that make up {@code input} exactly, or null
-   * if it is not such a sequence.
+   * The consecutive DER objects (definite-length TLVs) at the start of {@code input}, up to the
+   * first bytes that are not one (all of it if their lengths add up to the input's).
    */
-  static List<byte[]> derObjects(byte[] input) {
-    List<byte[]> objects = derObjectsBeforeAnyJunk(input);
-    int total = 0;
-    for (byte[] o : objects) {
-      total += o.length;
-    }
-    return total == input.length ? objects : null;
-  }
-
-  /** The consecutive DER objects at the start of {@code input}, up to the first that is not one. */
-  private static List<byte[]> derObjectsBeforeAnyJunk(byte[] input) {
+  private static List<byte[]> derObjects(byte[] input) {
     List<byte[]> objects = new ArrayList<>();
     int off = 0;
     while (off < input.length) {
