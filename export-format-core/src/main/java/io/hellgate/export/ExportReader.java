@@ -102,6 +102,8 @@ public final class ExportReader implements Closeable {
   private StreamingPass streaming; // unverified streaming mode
   private PlaintextChunks chunks; // whichever of the two releases
   private final LineCursor lines;
+  /** The verified signature, or null without a verifier. */
+  private final ManifestVerifier.Verified signature;
 
   private ExportReader(Options options, ArchiveScanner scanner, Path sourcePath) throws IOException {
     this.options = options;
@@ -111,6 +113,8 @@ public final class ExportReader implements Closeable {
     this.spool = new Spool(options.spoolDirectory, options.memorySpoolBytes);
     try {
       this.manifest = ManifestCodec.parse(scanner.readManifest(spool));
+      // Format 1.1: the signature, before any key is used (docs/format.md section 13.3).
+      this.signature = options.signatureVerifier == null ? null : SignatureCheck.check(manifest, options.signatureVerifier);
     } catch (IOException | RuntimeException e) {
       spool.close();
       scanner.close();
@@ -174,6 +178,16 @@ public final class ExportReader implements Closeable {
     }
   }
 
+  /**
+   * The manifest's verified signature (format 1.1): who signed it, when, with the validated chain.
+   * Present only with {@link Options.Builder#signatureVerifier}, which then has already required a
+   * valid signature covering this manifest, before any decryption; empty without it (a signature
+   * the manifest carries is then not checked: see {@link ExportManifest#signature()}).
+   */
+  public java.util.Optional<ManifestVerifier.Verified> verifiedSignature() {
+    return java.util.Optional.ofNullable(signature);
+  }
+
   /** The manifest, available before anything is decrypted. Its claims are verified by {@link #verify()}. */
   public ExportManifest manifest() {
     return manifest;
@@ -227,12 +241,17 @@ public final class ExportReader implements Closeable {
    */
   private void authenticate(boolean content) throws IOException {
     try {
+      ExportRequest.Scope scope = null;
+      if (options.checkScope) {
+        scope = manifest.scope().orElseThrow(() -> new ExportFormatException(
+            Reason.RECORD_OUT_OF_SCOPE, "the manifest records no request scope to check the records against"));
+      }
       byte[] key = DataKeyUnwrap.unwrap(manifest, options.keys);
       VerificationPass v;
       Cipher releaseKeystream;
       ChunkedGcm releaseTags;
       try {
-        v = new VerificationPass(key, manifest.ivUnsafe(), options.maxLineBytes, content, true, options.validateRecords);
+        v = new VerificationPass(key, manifest.ivUnsafe(), options.maxLineBytes, content, true, options.validateRecords, scope);
         releaseKeystream = AesGcm.keystream(key, manifest.ivUnsafe());
         releaseTags = ChunkedGcm.recordingEncryptor(key, manifest.ivUnsafe());
       } finally {
@@ -456,6 +475,8 @@ public final class ExportReader implements Closeable {
     private final long maxDataBytes;
     private final java.util.function.LongConsumer progress;
     private final boolean validateRecords;
+    private final ManifestVerifier signatureVerifier;
+    private final boolean checkScope;
 
     private Options(Builder b) {
       this.keys = List.copyOf(b.keys);
@@ -466,6 +487,8 @@ public final class ExportReader implements Closeable {
       this.maxDataBytes = b.maxDataBytes;
       this.progress = b.progress;
       this.validateRecords = b.validateRecords;
+      this.signatureVerifier = b.signatureVerifier;
+      this.checkScope = b.checkScope;
     }
 
 
@@ -485,6 +508,8 @@ public final class ExportReader implements Closeable {
       private long maxDataBytes = AesGcm.MAX_PLAINTEXT_BYTES;
       private java.util.function.LongConsumer progress;
       private boolean validateRecords;
+      private ManifestVerifier signatureVerifier;
+      private boolean checkScope;
 
       private Builder() {}
 
@@ -582,11 +607,43 @@ public final class ExportReader implements Closeable {
       }
 
       /**
+       * Format 1.1 origin authentication: require a signature that {@code verifier} accepts
+       * (see {@code io.hellgate.export.crypto.ManifestSignatures#verifier()}) and whose signed
+       * content is this manifest without its {@code signature} member (as a JSON value).
+       * {@link ExportReader#open} checks it right after parsing the manifest, before any key is
+       * used: an unsigned export fails with {@link Reason#SIGNATURE_MISSING}, a bad or untrusted
+       * signature, or one over other manifest content, with {@link Reason#SIGNATURE_INVALID}.
+       * The result is {@link ExportReader#verifiedSignature()}. By default none: a signature is
+       * then neither required nor checked.
+       */
+      public Builder signatureVerifier(ManifestVerifier verifier) {
+        this.signatureVerifier = verifier;
+        return this;
+      }
+
+      /**
+       * Format 1.1: check in the verification pass that every record is in the scope the
+       * manifest records ({@link ExportManifest#scope()}, by {@link ExportRequest.Scope#includes});
+       * the first record outside it, or a manifest without a scope, fails {@link ExportReader#verify()}
+       * (or the first read) with {@link Reason#RECORD_OUT_OF_SCOPE}, naming the record's line and
+       * the criterion, and nothing is released. Records are parsed in that pass, as with
+       * {@link #validateRecords}. Not with {@link #unverifiedStreaming}. The scope is a manifest
+       * claim: compare it with your request (or rely on {@link #signatureVerifier}). Default off.
+       */
+      public Builder checkScope(boolean checkScope) {
+        this.checkScope = checkScope;
+        return this;
+      }
+
+      /**
        * Validates and builds.
        *
        * @throws IllegalStateException if no key was added
        */
       public Options build() {
+        if (checkScope && unverifiedStreaming) {
+          throw new IllegalStateException("checkScope needs the verification pass; it cannot be combined with unverifiedStreaming");
+        }
         if (keys.isEmpty()) {
           throw new IllegalStateException("at least one key is required");
         }

@@ -131,7 +131,7 @@ public final class ExportWriter implements Closeable {
     if (path != null) {
       this.spool = null;
       try {
-        this.inPlace = new InPlaceArchive(path, templateManifest().toJson().length);
+        this.inPlace = new InPlaceArchive(path, sign(templateManifest()).toJson().length);
       } catch (IOException | RuntimeException e) {
         Arrays.fill(dataKey, (byte) 0);
         throw e;
@@ -163,7 +163,7 @@ public final class ExportWriter implements Closeable {
     var cert = options.recipient.certificate();
     ExportRequest request = options.request;
     return new ExportManifest(
-        request != null ? ExportManifest.VERSION_1_1 : ExportManifest.CURRENT_VERSION,
+        request != null || options.signer != null ? ExportManifest.VERSION_1_1 : ExportManifest.CURRENT_VERSION,
         exportId,
         created,
         DateTimeFormatter.ISO_INSTANT.format(created),
@@ -181,6 +181,21 @@ public final class ExportWriter implements Closeable {
         request == null ? null : request.scope(),
         null,
         null);
+  }
+
+  /**
+   * Format 1.1: the manifest with its {@code signature} over the manifest's JSON without it, if a
+   * signer is configured; otherwise the manifest as it is.
+   */
+  private ExportManifest sign(ExportManifest unsigned) throws IOException {
+    if (options.signer == null) {
+      return unsigned;
+    }
+    byte[] signature = options.signer.sign(unsigned.unsignedJson(), unsigned.createdAt());
+    if (signature == null || signature.length == 0 || signature.length > ManifestCodec.MAX_MANIFEST_BYTES / 2) {
+      throw new IOException("the ManifestSigner returned no signature or an oversized one");
+    }
+    return unsigned.withSignature(signature);
   }
 
   /** A builder for writer options. */
@@ -542,6 +557,7 @@ public final class ExportWriter implements Closeable {
               tag,
               records,
               sha256.digest());
+      manifest = sign(manifest);
       if (inPlace != null) {
         inPlace.finish(manifest);
       } else {
@@ -642,6 +658,7 @@ public final class ExportWriter implements Closeable {
     private final int memorySpoolBytes;
     private final boolean unvalidatedLines;
     private final ExportRequest request;
+    private final ManifestSigner signer;
 
     private Options(Builder b) {
       this.recipient = b.recipient;
@@ -653,6 +670,7 @@ public final class ExportWriter implements Closeable {
       this.memorySpoolBytes = b.memorySpoolBytes;
       this.unvalidatedLines = b.unvalidatedLines;
       this.request = b.request;
+      this.signer = b.signer;
     }
 
 
@@ -673,6 +691,7 @@ public final class ExportWriter implements Closeable {
       private int memorySpoolBytes = 8 << 20;
       private boolean unvalidatedLines;
       private ExportRequest request;
+      private ManifestSigner signer;
 
       private Builder() {}
 
@@ -754,6 +773,20 @@ public final class ExportWriter implements Closeable {
        */
       public Builder request(ExportRequest request) {
         this.request = request;
+        return this;
+      }
+
+      /**
+       * Format 1.1 origin authentication: {@link ExportWriter#finish()} signs the manifest (without
+       * its {@code signature} member) with {@code signer} and adds the CMS SignedData as
+       * {@code signature}; the manifest is written as version {@code "1.1"}. Because the manifest
+       * holds the tag, the wrapped key and the plaintext checksum, a valid signature binds the
+       * whole export. Get one from {@code io.hellgate.export.crypto.ManifestSignatures#signer()}.
+       * For a {@code Path} target the signer is also called once when the writer opens, to size
+       * the manifest's reserved space. By default none: unsigned.
+       */
+      public Builder signer(ManifestSigner signer) {
+        this.signer = signer;
         return this;
       }
 

@@ -43,11 +43,17 @@ final class VerificationPass {
    */
   VerificationPass(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean recordChunkTags,
       boolean validateRecords) throws GeneralSecurityException {
+    this(key, iv, maxLineBytes, checksum, recordChunkTags, validateRecords, null);
+  }
+
+  /** @param scope if not null, every record must be in it (format 1.1; records are then parsed here) */
+  VerificationPass(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean recordChunkTags,
+      boolean validateRecords, ExportRequest.Scope scope) throws GeneralSecurityException {
     this.keystream = AesGcm.keystream(key, iv);
     this.tagger = recordChunkTags ? ChunkedGcm.recordingEncryptor(key, iv) : ChunkedGcm.encryptor(key, iv);
     this.sha256 = checksum ? MessageDigest.getInstance("SHA-256") : null;
     this.lines = new LineScanner(maxLineBytes);
-    this.records = validateRecords ? new RecordCheck(maxLineBytes) : null;
+    this.records = validateRecords || scope != null ? new RecordCheck(maxLineBytes, scope) : null;
   }
 
   /** The framing scan, and the record check if there is one. */
@@ -173,7 +179,8 @@ final class VerificationPass {
     ContentChecks.lines(manifest, lines);
     if (records != null) {
       if (records.error() != null) {
-        throw new ExportFormatException(Reason.MALFORMED_RECORD, records.error());
+        throw new ExportFormatException(
+            records.outOfScope() ? Reason.RECORD_OUT_OF_SCOPE : Reason.MALFORMED_RECORD, records.error());
       }
     }
   }
