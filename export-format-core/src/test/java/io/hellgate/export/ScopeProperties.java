@@ -50,6 +50,33 @@ class ScopeProperties {
     return time && scheme && meta;
   }
 
+  /** The reader, with checkScope, accepts exactly the exports whose records are all in the manifest's scope. */
+  @Property(tries = 100)
+  void readerAcceptsInScopeRecordsAndRejectsTheRest(@ForAll("anyRecord") TokenRecord record) throws Exception {
+    ExportRequest wide = ExportRequestTest.request().scope(ExportRequest.Scope.builder()
+        .createdFrom(Instant.EPOCH).createdUntil(Instant.parse("2200-01-01T00:00:00Z")).build()).build();
+    byte[] written = Fixtures.writeArchive(ManifestRequestTest.options(wide).build(), java.util.List.of(record));
+    // the manifest now claims the narrow scope (unsigned, so it may; the reader must check the records)
+    byte[] archive = TestArchives.editManifest(written, m -> {
+      com.fasterxml.jackson.databind.node.ObjectNode scope = (com.fasterxml.jackson.databind.node.ObjectNode) m.at("/request/scope");
+      scope.put("created_from", FROM.toString()).put("created_until", UNTIL.toString());
+      scope.putArray("schemes").add("visa").add("amex");
+      scope.putObject("metadata").put("tenant", "acme");
+    });
+    ExportReader.Options options = ExportReader.options()
+        .key(RecipientKey.of(Fixtures.RECIPIENT_KEY, Fixtures.RECIPIENT_CERT)).checkScope(true).build();
+    try (ExportReader r = ExportReader.open(new java.io.ByteArrayInputStream(archive), options)) {
+      assertThat(r.manifest().scope()).contains(request().scope());
+      if (expected(record)) {
+        r.verify();
+        assertThat(r.nextRecord()).isEqualTo(record);
+      } else {
+        assertThatThrownBy(r::verify)
+            .satisfies(e -> assertThat(((ExportFormatException) e).reason()).isEqualTo(ExportFormatException.Reason.RECORD_OUT_OF_SCOPE));
+      }
+    }
+  }
+
   @Property(tries = 300)
   void writerTakesInScopeRecordsAndRefusesTheRest(@ForAll("anyRecord") TokenRecord record) throws Exception {
     ExportRequest request = request();
