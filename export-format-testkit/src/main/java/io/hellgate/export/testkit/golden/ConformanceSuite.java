@@ -113,8 +113,18 @@ public final class ConformanceSuite {
    */
   public static Implementation exportReader() {
     return v -> {
-      ExportReader.Options options =
-          ExportReader.options().key(RecipientKey.of(v.privateKey(), v.certificate())).build();
+      ExportReader.Options.Builder builder =
+          ExportReader.options().key(RecipientKey.of(v.privateKey(), v.certificate())).checkScope(v.checkScope());
+      if (v.signerTrustPem().isPresent()) {
+        try {
+          // the vectors carry no CRLs for their test signer: revocation is not what they exercise
+          builder.signatureVerifier(io.hellgate.export.crypto.ManifestSignatures.verifier()
+              .trustAnchorsPem(v.signerTrustPem().get()).softFailRevocation(true).build());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      ExportReader.Options options = builder.build();
       try {
         try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), options)) {
           while (r.nextRecord() != null) {
@@ -147,7 +157,7 @@ public final class ConformanceSuite {
       for (JsonNode n : index.get("vectors")) {
         JsonNode key = index.get("keys").get(n.get("key").asText());
         boolean valid = n.get("result").asText().equals("valid");
-        out.add(
+        Vector vector =
             new Vector(
                 n.get("id").asText(),
                 n.get("description").asText(),
@@ -157,7 +167,11 @@ public final class ConformanceSuite {
                 valid ? null : n.get("reason").asText(),
                 valid ? n.get("record_count").asLong() : -1,
                 valid ? n.get("checksum").asText() : null,
-                valid ? source.read(n.get("plaintext").asText()) : null));
+                valid ? source.read(n.get("plaintext").asText()) : null);
+        if (n.has("signer_trust")) {
+          vector.formatOneOne(source.read(n.get("signer_trust").asText()), n.path("check_scope").asBoolean(false));
+        }
+        out.add(vector);
       }
       return List.copyOf(out);
     } catch (IOException e) {
