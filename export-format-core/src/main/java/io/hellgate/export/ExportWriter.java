@@ -51,6 +51,11 @@ import java.util.UUID;
  * With pinned {@link Options.Builder#exportId}, {@link Options.Builder#clock} and
  * {@link Options.Builder#random}, the archive bytes are identical on every run and JVM.
  *
+ * <p><b>Format 1.1.</b> With {@link Options.Builder#request} the manifest records the export
+ * request's ID and scope and every record must be in scope; with {@link Options.Builder#signer} the
+ * manifest is signed (CMS SignedData, docs/format.md section 13). Either makes the manifest
+ * version {@code "1.1"}; without both the output is exactly format 1.0.
+ *
  * <p><b>Lifecycle.</b> {@link #finish()} completes the export; {@link #close()} without
  * {@code finish()} aborts it and writes nothing, so an exception inside a try-with-resources block
  * never produces a truncated export. After any failure the writer is unusable.
