@@ -113,8 +113,10 @@ final class BenchCommand implements Callable<Integer> {
       sslSha = opensslSpeed("sha256");
     }
     double javaSha = cli ? Double.NaN : javaSha256();
-    out.printf(Locale.ROOT, "reference  openssl aes-256-gcm %s | openssl sha256 %s | JDK SHA-256 %.0f MB/s (16 KiB blocks, 1 core)%n",
-        fmt(sslGcm), fmt(sslSha), javaSha);
+    if (!cli) {
+      out.printf(Locale.ROOT, "reference  openssl aes-256-gcm %s | openssl sha256 %s | JDK SHA-256 %.0f MB/s (16 KiB blocks, 1 core)%n",
+          fmt(sslGcm), fmt(sslSha), javaSha);
+    }
 
     List<TokenRecord> pool = new ArrayList<>();
     List<String> linePool = new ArrayList<>();
