@@ -1,12 +1,16 @@
 package io.hellgate.export;
 
+import io.hellgate.export.internal.FastRecordCheck;
 import io.hellgate.export.internal.LineScanner;
 
 /**
  * Parses every line of a plaintext stream as a token record, chunk by chunk, holding at most one
  * line (a line cut by a chunk boundary is carried over, up to the line limit); remembers the first
  * failure by line number, never by content. Used by the reader's verification pass when records
- * are validated, so that a malformed record releases nothing. Not thread-safe.
+ * are validated, so that a malformed record releases nothing. Common lines take the byte-level
+ * {@link FastRecordCheck}, which accepts only what the full parser accepts; every other line is
+ * parsed by {@link RecordCodec#parse}, so the result and the messages are the parser's. Not
+ * thread-safe.
  */
 final class RecordCheck {
   private final int maxLineBytes;
@@ -66,6 +70,10 @@ final class RecordCheck {
   }
 
   private void check(byte[] b, int off, int len) {
+    if (scope == null && FastRecordCheck.accepts(b, off, len)) {
+      return; // certainly valid; anything else gets the full parser and its message
+    }
+    // With a scope (format 1.1) every record is parsed: the scope is judged on the parsed record.
     TokenRecord record;
     try {
       record = RecordCodec.parse(b, off, len);

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * value and type does, unknown members included).
  */
 final class SignatureCheck {
-  private static final ObjectMapper JSON = new ObjectMapper(RecordCodec.FACTORY);
+  /** On a copy of the strict factory: a mapper takes its factory over (sets itself as its codec). */
+  private static final ObjectMapper JSON = new ObjectMapper(RecordCodec.FACTORY.copy());
 
   private SignatureCheck() {}
 

@@ -139,6 +139,19 @@ class SignatureCheckTest {
   }
 
   @Test
+  void signedContentWithADuplicateMemberIsRejected() throws Exception {
+    byte[] archive = signedArchive();
+    String manifest = new String(TestArchives.data(archive, "manifest.json"), StandardCharsets.UTF_8);
+    String unsigned = manifest.substring(0, manifest.indexOf(",\n  \"signature\"")) + "\n}\n";
+    String duplicated = unsigned.replaceFirst("\n  \"export_id\"", "\n  \"guardian_instance\": \"evil\",\n  \"export_id\"");
+    byte[] sig = ("TEST-SIG " + Fixtures.CLOCK.instant() + "\n" + duplicated).getBytes(StandardCharsets.UTF_8);
+    byte[] changed = TestArchives.editManifest(archive, m -> m.put("signature", Base64.getEncoder().encodeToString(sig)));
+    assertThatThrownBy(() -> ExportReader.open(new ByteArrayInputStream(changed), verifying().build()))
+        .satisfies(e -> assertThat(((ExportFormatException) e).reason().code()).isEqualTo("signature_invalid"))
+        .hasMessage("the signed content is not a JSON object");
+  }
+
+  @Test
   void signatureOverAnotherManifestNamesTheMember() throws Exception {
     byte[] archive = TestArchives.editManifest(signedArchive(), m -> ((ObjectNode) m.get("content")).put("record_count", 1));
     assertThatThrownBy(() -> ExportReader.open(new ByteArrayInputStream(archive), verifying().build()))

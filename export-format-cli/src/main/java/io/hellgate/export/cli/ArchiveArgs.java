@@ -65,11 +65,11 @@ final class ArchiveArgs {
     ExportTool.requireNotDirectory(archive);
     ExportReader.Options.Builder options = ExportReader.options().validateRecords(!skipRecordValidation);
     keys.load().forEach(options::key);
-    if (maxSize != null) {
-      options.maxDataBytes(Sizes.parse(maxSize));
-    }
     if (formatOneOne != null) {
       formatOneOne.accept(options); // verify's format 1.1 options (signature, scope)
+    }
+    if (maxSize != null) {
+      options.maxDataBytes(Sizes.parse(maxSize));
     }
     AtomicLong read = new AtomicLong();
     options.progress(read::set);

@@ -31,12 +31,12 @@ import picocli.CommandLine.Model.CommandSpec;
     customSynopsis = {
       "export-tool encrypt [-hV] --cert=CERT.pem --in=tokens.jsonl",
       "         --out=export.tgz [--instance=ID]",
-      "         [--request=request.json] [--sign-key=KEY.pem --sign-cert=CERT.pem",
-      "          | --sign-pkcs12=FILE.p12 | --sign-pkcs11=CONFIG [--sign-alias=ALIAS]]",
       "         (--trust=ROOTS.pem [--chain=INTERMEDIATES.pem] [--crl=FILE]...",
       "          [--ocsp] [--soft-fail-revocation] [--at=RFC3339-TIME]",
       "          [--private-pki --policy-oid=OID...] [--dedicated]",
-      "          | --insecure-skip-certificate-check)"
+      "          | --insecure-skip-certificate-check)",
+      "         [--request=request.json] [--sign-key=KEY.pem --sign-cert=CERT.pem",
+      "          | --sign-pkcs12=FILE.p12 | --sign-pkcs11=CONFIG [--sign-alias=ALIAS]]"
     },
     description = {
       "Encrypt a JSON Lines file of token records to a recipient certificate,",

@@ -25,11 +25,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     formatOneOne.prepare();
-    if (formatOneOne.request != null) {
-      formatOneOne.checkManifest(ExportReader.readManifest(input.archive)); // before any decryption
-    }
     input.formatOneOne = formatOneOne::apply;
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
+      // The signature (if required) was checked before decryption; the request is compared with
+      // the (then authenticated) manifest before anything is printed.
+      formatOneOne.checkManifest(reader.manifest());
       ExportManifest m = reader.manifest();
       var out = spec.commandLine().getOut();
       out.println("verified: " + Printable.escape(input.archive));
