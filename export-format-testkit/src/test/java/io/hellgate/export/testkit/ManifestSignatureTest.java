@@ -127,6 +127,32 @@ class ManifestSignatureTest {
   }
 
   @Test
+  void signerFromPkcs12AndPemFilesVerifies() throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    java.util.List<java.security.cert.Certificate> chain = new java.util.ArrayList<>();
+    chain.add(ecSigner.certificate());
+    chain.addAll(ecSigner.chain());
+    ks.setKeyEntry("signer", ecSigner.privateKey(), "p12-pass".toCharArray(), chain.toArray(new java.security.cert.Certificate[0]));
+    Path p12 = dir.resolve("signer.p12");
+    try (var out = Files.newOutputStream(p12)) {
+      ks.store(out, "p12-pass".toCharArray());
+    }
+    ManifestSigner fromP12 = ManifestSignatures.signer().pkcs12(p12, null, "p12-pass".toCharArray()).chain(ecSigner.chain()).build();
+    try (ExportReader r = open(export(fromP12), verifier(senderPki).build())) {
+      assertThat(r.verifiedSignature().orElseThrow().signer()).isEqualTo(ecSigner.certificate());
+    }
+    Files.writeString(dir.resolve("key.pem"), ecSigner.privateKeyPem());
+    Files.writeString(dir.resolve("cert.pem"), ecSigner.certificatePem() + ecSigner.chainPem());
+    ManifestSigner fromPem = ManifestSignatures.signer().pem(dir.resolve("key.pem"), dir.resolve("cert.pem"), null).build();
+    try (ExportReader r = open(export(fromPem), verifier(senderPki).build())) {
+      assertThat(r.verifiedSignature().orElseThrow().signerChain()).hasSize(3); // leaf, issuing CA, root
+    }
+    assertThatThrownBy(() -> ManifestSignatures.signer().pkcs12(p12, null, "wrong".toCharArray()))
+        .isInstanceOf(io.hellgate.export.crypto.KeySourceException.class);
+  }
+
+  @Test
   void signerFromAnotherPkiIsUntrusted() throws Exception {
     byte[] archive = export(signer(otherPki.leaf("CN=impostor,O=Other,C=DE").ecKey().signatureOnlyKeyUsage().build()));
     assertThatThrownBy(() -> open(archive, verifier(senderPki).build()))
