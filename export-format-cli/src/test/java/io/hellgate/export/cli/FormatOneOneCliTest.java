@@ -40,6 +40,16 @@ class FormatOneOneCliTest {
       Pem.write(dir.resolve("signer-cert.pem"), signer.certificatePem() + signer.chainPem());
       Pem.write(dir.resolve("signing-root.pem"), signing.rootPem());
       Pem.write(dir.resolve("signing.crl"), signing.crlsPem());
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      List<java.security.cert.Certificate> chain = new ArrayList<>(List.of(signer.certificate()));
+      chain.addAll(signer.chain());
+      ks.setKeyEntry("export-signer", signer.privateKey(), "p12-pass".toCharArray(), chain.toArray(new java.security.cert.Certificate[0]));
+      try (var o = Files.newOutputStream(dir.resolve("signer.p12"))) {
+        ks.store(o, "p12-pass".toCharArray());
+      }
+      Files.writeString(dir.resolve("p12.pass"), "p12-pass\n");
+      Pem.write(dir.resolve("signer-chain.pem"), signer.chainPem());
     }
     StringBuilder jsonl = new StringBuilder();
     for (int i = 0; i < 4; i++) {
@@ -95,6 +105,26 @@ class FormatOneOneCliTest {
         .contains("in scope:     4 of 4 records")
         .containsPattern("CONFIRMED \\(step 6\\): decryption succeeds, signed by [^\n]*CN=export-signer[^\n]*, request REQ-2025-0042 matches, "
             + "scope matches, 4 of 4 records in scope, checksum sha256:[0-9a-f]{64}, 4 records");
+  }
+
+  @Test
+  void signsWithAPkcs12KeyStore() throws Exception {
+    assertThat(run(request("recipient-cert.pem", "request.json").toArray(String[]::new))).isZero();
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--trust", p("root.pem"), "--chain", p("chain.pem"), "--crl", p("ca.crl"),
+        "--in", p("tokens.jsonl"), "--out", p("export.tgz"), "--request", p("request.json"),
+        "--sign-pkcs12", p("signer.p12"), "--sign-alias", "export-signer", "--sign-pass-file", p("p12.pass"),
+        "--sign-chain", p("signer-chain.pem"))).as(err.toString()).isZero();
+    assertThat(run("verify", p("export.tgz"), "--key", p("recipient-key.pem"), "--signer-trust", p("signing-root.pem"),
+        "--signer-crl", p("signing.crl"))).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("signed by:    [^\\n]*CN=export-signer");
+    // usage errors: a key without its certificate, two key sources, a PKCS#12 without its password
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p("tokens.jsonl"), "--out", p("x.tgz"), "--sign-key", p("signer-key.pem"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--sign-key needs --sign-cert");
+    assertThat(run("encrypt", "--cert", p("recipient-cert.pem"), "--insecure-skip-certificate-check",
+        "--in", p("tokens.jsonl"), "--out", p("x.tgz"), "--sign-pkcs12", p("signer.p12"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--sign-pkcs12 needs --sign-pass-env or --sign-pass-file");
+    assertThat(dir.resolve("x.tgz")).doesNotExist();
   }
 
   @Test
