@@ -27,7 +27,7 @@ final class ArchiveArgs {
 
   @Option(names = "--skip-record-validation",
       description = "RISKY: do not check that each line is a valid token record (JSON, card fields); only the "
-          + "encryption, checksum, count and line framing are verified. About 4x faster; use only when the "
+          + "encryption, checksum, count and line framing are verified. Faster (docs/performance.md); use only when the "
           + "consumer validates every record itself.")
   boolean skipRecordValidation;
 

@@ -28,6 +28,69 @@ class WrapperScriptTest {
     }
   }
 
+  /** Stands in for export-tool.jar: prints the JVM options it was started with, one per line. */
+  public static final class JvmProbe {
+    public static void main(String[] args) {
+      java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().forEach(System.out::println);
+    }
+  }
+
+  @Test
+  void setsHeapAndGcAndC1OnlyForHelp() throws Exception {
+    Path copy = fakeCheckout(JvmProbe.class);
+    String data = run(copy, null, "verify", "x.tgz");
+    assertThat(data.lines()).contains("-Xmx96m", "-XX:+UseSerialGC").doesNotContain("-XX:TieredStopAtLevel=1");
+    assertThat(data.lines().filter(l -> l.startsWith("-Dexport.tool.launcher="))).hasSize(1);
+    assertThat(run(copy, null, "--help").lines()).contains("-XX:TieredStopAtLevel=1");
+    assertThat(run(copy, null, "verify", "-h").lines()).contains("-XX:TieredStopAtLevel=1");
+    // The caller's options come last (so its -Xmx wins) and a GC named there replaces SerialGC.
+    java.util.List<String> own = run(copy, "-Xmx512m -XX:+UseParallelGC", "verify", "x.tgz").lines().toList();
+    assertThat(own).doesNotContain("-XX:+UseSerialGC").contains("-XX:+UseParallelGC");
+    assertThat(own.indexOf("-Xmx512m")).isGreaterThan(own.indexOf("-Xmx96m"));
+  }
+
+  private String run(Path script, String javaOpts, String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(script.toString()));
+    command.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    if (javaOpts != null) {
+      pb.environment().put("EXPORT_TOOL_JAVA_OPTS", javaOpts);
+    } else {
+      pb.environment().remove("EXPORT_TOOL_JAVA_OPTS");
+    }
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(output).isZero();
+    return output;
+  }
+
+  /**
+   * A checkout with the script and a built jar whose main class is {@code main} (its stamp newer
+   * than any source, so the script does not build); returns the script's copy.
+   */
+  private Path fakeCheckout(Class<?> main) throws Exception {
+    Path script = Path.of("..", "export-tool").toAbsolutePath().normalize();
+    assertThat(script).exists();
+    Path repo = Files.createDirectory(dir.resolve("repo"));
+    Path copy = Files.copy(script, repo.resolve("export-tool"));
+    Path target = Files.createDirectories(repo.resolve("export-format-cli/target"));
+    Manifest mf = new Manifest();
+    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
+    String classFile = main.getName().replace('.', '/') + ".class";
+    try (OutputStream os = Files.newOutputStream(target.resolve("export-tool.jar"));
+        JarOutputStream jar = new JarOutputStream(os, mf);
+        InputStream in = main.getResourceAsStream("/" + classFile)) {
+      jar.putNextEntry(new JarEntry(classFile));
+      in.transferTo(jar);
+      jar.closeEntry();
+    }
+    Path stamp = Files.createFile(target.resolve(".export-tool.built"));
+    Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().plusSeconds(3600)));
+    return copy;
+  }
+
   @Test
   void runsWhenSymlinkedOntoThePath() throws Exception {
     Path script = Path.of("..", "export-tool").toAbsolutePath().normalize();

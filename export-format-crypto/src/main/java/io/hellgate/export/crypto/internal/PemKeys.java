@@ -39,7 +39,13 @@ import org.bouncycastle.pkcs.PKCSException;
  * }</pre>
  */
 public final class PemKeys {
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  /**
+   * BouncyCastle's provider, for encrypted keys only: created on first use, since registering its
+   * algorithms costs ~0.2-0.3 s of CPU at every start of export-tool (docs/performance.md, session 6).
+   */
+  private static final class Bc {
+    static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
+  }
 
   private PemKeys() {}
 
@@ -99,12 +105,12 @@ public final class PemKeys {
       if (o instanceof PKCS8EncryptedPrivateKeyInfo) {
         requirePassword(password, file);
         return ((PKCS8EncryptedPrivateKeyInfo) o)
-            .decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password));
+            .decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(password));
       }
       if (o instanceof PEMEncryptedKeyPair) {
         requirePassword(password, file);
         return ((PEMEncryptedKeyPair) o)
-            .decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password))
+            .decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(password))
             .getPrivateKeyInfo();
       }
     } catch (PKCSException | IOException | OperatorCreationException | RuntimeException e) {
