@@ -18,7 +18,8 @@ package io.hellgate.export.internal;
  * the bytes: id present, not blank, at most 256 characters; card, expiry month and year and
  * account number (12 to 19 ASCII digits) present; month 1 to 12, year 1970 to 9999; name at most
  * 256 and scheme at most 64 characters; created_at present and a real date; metadata keys unique
- * and at most 1024 bytes. {@code FastRecordCheckProperties} compares it with the full parser.
+ * and at most 1024 bytes. {@code FastRecordCheckProperties} compares it with the full parser, and
+ * {@code ValidatedLinesConformanceTest} runs every conformance vector through it.
  *
  * <p>Stateless; thread-safe. Internal: public only for the benchmark harness ({@code export-tool
  * bench --components}); the package is not exported to applications.
