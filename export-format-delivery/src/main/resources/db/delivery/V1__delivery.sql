@@ -7,7 +7,8 @@ CREATE TABLE export_request (
   request_id            VARCHAR(128) PRIMARY KEY,
   request_json          TEXT         NOT NULL,  -- the ExportRequest as submitted (its JSON codec)
   requester             VARCHAR(256) NOT NULL,
-  recipient_certificate TEXT         NOT NULL,  -- PEM, re-validated at re-issue
+  recipient_certificate TEXT         NOT NULL,  -- the request's certificate (PEM), re-validated at re-issue
+  recipient_chain       TEXT         NOT NULL,  -- intermediates given at submission (PEM, may be empty)
   recipient_fingerprint VARCHAR(128) NOT NULL,  -- sha256:aa:bb:... of the request's certificate
   submitted_at          BIGINT       NOT NULL,
   -- check 1: the certificate policy decision, with every check's status and code

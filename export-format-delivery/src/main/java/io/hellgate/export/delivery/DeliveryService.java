@@ -5,18 +5,17 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hellgate.export.ExportFormatException;
 import io.hellgate.export.ExportManifest;
 import io.hellgate.export.ExportReader;
+import io.hellgate.export.ExportRequest;
+import io.hellgate.export.crypto.CertificateInput;
 import io.hellgate.export.crypto.CertificatePolicy;
 import io.hellgate.export.crypto.PolicyDecision;
 import io.hellgate.export.delivery.internal.Hashes;
 import io.hellgate.export.delivery.internal.Tokens;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,8 +76,8 @@ import org.flywaydb.core.Flyway;
  *     .baseUrl(URI.create("https://exports.example.com"))
  *     .policy(policy)
  *     .build())) {
- *   service.submitRequest(request, "bob@acme");          // policy check recorded
- *   service.review(request.requestId(), "carol@hellgate", true, "ticket SEC-12");
+ *   service.submitRequest(request, "bob@acme", intermediates); // check 1: the policy
+ *   service.review(request.requestId(), "carol@hellgate", true, "SEC-12"); // check 2
  *   DeliveryLink link = service.publish(Path.of("export.tgz"), Terms.builder()
  *       .requestId(request.requestId()).expiresIn(Duration.ofHours(72)).maxDownloads(3).build());
  *   send(link.url().orElseThrow());                      // shown once
@@ -97,6 +96,7 @@ public final class DeliveryService implements AutoCloseable {
   private final Duration maxExpiry;
   private final int maxDownloadsLimit;
   private final Duration resumeWindow;
+  private final boolean unverifiedArchivesWithoutRequestId;
   /** Transfers under way in this instance, by link ID: revoke() cuts them at once. */
   private final Map<String, Set<AtomicBoolean>> transfers = new ConcurrentHashMap<>();
   /** Stored archives verified in this process: key -> size:mtime:sha256. */
@@ -112,6 +112,7 @@ public final class DeliveryService implements AutoCloseable {
     this.maxExpiry = o.maxExpiry;
     this.maxDownloadsLimit = o.maxDownloadsLimit;
     this.resumeWindow = o.resumeWindow;
+    this.unverifiedArchivesWithoutRequestId = o.unverifiedArchivesWithoutRequestId;
   }
 
   /** A new options builder. */
@@ -164,42 +165,48 @@ public final class DeliveryService implements AutoCloseable {
   // ---------------------------------------------------------------- approval gate
 
   /**
-   * Records an export request and runs check 1 of the approval gate: the certificate policy on the
-   * request's recipient certificate. The decision, with every check's status and code, is stored.
-   * Internal form used until {@code ExportRequest} is available; see {@code submitRequest}.
+   * Records an export request (seed step 1) and runs check 1 of the approval gate: the certificate
+   * policy on the request's recipient certificate, with the intermediates the requester supplied.
+   * The decision, with every check's status and code, is stored with the request; a rejected
+   * certificate is recorded too (the request then can never be approved).
+   *
+   * @param request the request as the recipient submitted it
+   * @param requester who submitted it (recorded; may not review it)
+   * @param intermediates intermediate CA certificates for the chain, possibly empty
+   * @throws IllegalStateException if a request with this ID was already submitted, or no policy is
+   *     configured
    */
-  RequestApproval submit(String requestId, String requester, String requestJson, String certificatePem)
-      throws IOException {
-    Checks.requestId(requestId, "requestId");
+  public RequestApproval submitRequest(ExportRequest request, String requester,
+      Collection<X509Certificate> intermediates) throws IOException {
+    Objects.requireNonNull(request, "request");
     Checks.text(requester, "requester", 256);
-    PolicyDecision decision = requirePolicy().evaluate(certificatePem.getBytes(StandardCharsets.US_ASCII));
-    X509Certificate cert = parseCertificate(certificatePem);
-    String fingerprint = fingerprint(cert);
+    String requestId = Checks.requestId(request.requestId(), "requestId");
+    String chainPem = intermediates.stream().map(DeliveryService::pem).collect(Collectors.joining());
+    PolicyDecision decision = evaluate(request.recipientCertificatePem(), chainPem);
+    String fingerprint = request.recipientFingerprint();
     String checks = decision.checks().stream()
         .map(c -> c.status() + " " + c.code()).collect(Collectors.joining("\n"));
     long now = clock.millis();
     try (Connection c = connection()) {
       c.setAutoCommit(false);
+      if (findRequest(c, requestId) != null) {
+        throw new IllegalStateException("request " + requestId + " was already submitted");
+      }
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO export_request (request_id, request_json, requester, recipient_certificate,"
+          "INSERT INTO export_request (request_id, request_json, requester, recipient_certificate, recipient_chain,"
               + " recipient_fingerprint, submitted_at, policy_accepted, policy_checks, policy_checked_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, requestId);
-        ps.setString(2, requestJson);
+        ps.setString(2, new String(request.toJson(), StandardCharsets.UTF_8));
         ps.setString(3, requester);
-        ps.setString(4, certificatePem);
-        ps.setString(5, fingerprint);
-        ps.setLong(6, now);
-        ps.setBoolean(7, decision.accepted());
-        ps.setString(8, checks);
-        ps.setLong(9, now);
+        ps.setString(4, request.recipientCertificatePem());
+        ps.setString(5, chainPem);
+        ps.setString(6, fingerprint);
+        ps.setLong(7, now);
+        ps.setBoolean(8, decision.accepted());
+        ps.setString(9, checks);
+        ps.setLong(10, now);
         ps.executeUpdate();
-      } catch (SQLException e) {
-        c.rollback();
-        if (findRequest(c, requestId) != null) {
-          throw new IllegalStateException("request " + requestId + " was already submitted");
-        }
-        throw e;
       }
       AuditLog.append(c, now, AuditEvent.Type.REQUEST_SUBMITTED, requestId, null, requester, null,
           "policy " + (decision.accepted() ? "accepted" : "rejected: "
@@ -209,6 +216,24 @@ public final class DeliveryService implements AutoCloseable {
       return findRequest(c, requestId);
     } catch (SQLException e) {
       throw database(e);
+    }
+  }
+
+  private PolicyDecision evaluate(String leafPem, String chainPem) throws IOException {
+    CertificateInput.Builder in = CertificateInput.builder(leafPem.getBytes(StandardCharsets.US_ASCII));
+    if (!chainPem.isEmpty()) {
+      in.intermediatesPem(chainPem.getBytes(StandardCharsets.US_ASCII));
+    }
+    return requirePolicy().evaluate(in.build());
+  }
+
+  private static String pem(X509Certificate cert) {
+    try {
+      return "-----BEGIN CERTIFICATE-----\n"
+          + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
+          + "\n-----END CERTIFICATE-----\n";
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalArgumentException("an intermediate certificate cannot be encoded", e);
     }
   }
 
@@ -285,16 +310,36 @@ public final class DeliveryService implements AutoCloseable {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(terms, "terms");
     ExportManifest manifest = readManifest(archive);
-    RequestApproval approval = requireApproved(terms.requestId());
-    String manifestRequestId = ManifestRequests.requestId(manifest);
+    String manifestRequestId = manifest.requestId().orElse(null);
+    if (manifestRequestId == null && !unverifiedArchivesWithoutRequestId) {
+      throw new DeliveryException(DeliveryException.Reason.REQUEST_MISMATCH,
+          "the archive's manifest names no request ID (a format 1.0 export); write it with"
+              + " ExportWriter.Options.Builder#request, or open the service with"
+              + " unverifiedArchivesWithoutRequestId(true)");
+    }
     if (manifestRequestId != null && !manifestRequestId.equals(terms.requestId())) {
       throw new DeliveryException(DeliveryException.Reason.REQUEST_MISMATCH,
           "the archive's manifest names request " + manifestRequestId + ", not " + terms.requestId());
     }
+    RequestApproval approval = requireApproved(terms.requestId());
     if (!manifest.recipientFingerprint().equalsIgnoreCase(approval.recipientFingerprint())) {
       throw new DeliveryException(DeliveryException.Reason.RECIPIENT_MISMATCH,
           "the archive is encrypted to " + manifest.recipientFingerprint()
               + ", but request " + terms.requestId() + " approved " + approval.recipientFingerprint());
+    }
+    if (manifest.scope().isPresent() && !manifest.scope().get().equals(approval.request().scope())) {
+      throw new DeliveryException(DeliveryException.Reason.REQUEST_MISMATCH,
+          "the archive's manifest records another scope than approved request " + terms.requestId()
+              + ": " + manifest.scope().get() + " instead of " + approval.request().scope());
+    }
+    try (Connection c = connection()) {
+      LinkRow earlier = LinkRow.latestForRequest(c, terms.requestId());
+      if (earlier != null && !earlier.exportId().equals(manifest.exportId())) {
+        throw new DeliveryException(DeliveryException.Reason.REQUEST_MISMATCH, "request " + terms.requestId()
+            + " already delivers export " + earlier.exportId() + "; one request delivers one export");
+      }
+    } catch (SQLException e) {
+      throw database(e);
     }
     String sha = Hashes.sha256Hex(archive);
     long size = Files.size(archive);
@@ -332,8 +377,7 @@ public final class DeliveryService implements AutoCloseable {
       throw new DeliveryException(DeliveryException.Reason.UNKNOWN_LINK,
           "request " + originalRequestId + " has no link to re-issue");
     }
-    PolicyDecision decision =
-        requirePolicy().evaluate(approval.recipientCertificatePem().getBytes(StandardCharsets.US_ASCII));
+    PolicyDecision decision = evaluate(approval.recipientCertificatePem(), approval.recipientChainPem());
     if (!decision.accepted()) {
       List<String> failed = decision.failures().stream().map(PolicyDecision.Check::code).toList();
       throw new DeliveryException(DeliveryException.Reason.POLICY_REJECTED,
@@ -573,24 +617,6 @@ public final class DeliveryService implements AutoCloseable {
     }
   }
 
-  static X509Certificate parseCertificate(String pem) {
-    try {
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    } catch (CertificateException e) {
-      throw new IllegalArgumentException("the recipient certificate is not a PEM X.509 certificate", e);
-    }
-  }
-
-  /** {@code sha256:} and colon-separated lowercase hex, as in the manifest. */
-  static String fingerprint(X509Certificate cert) {
-    try {
-      return "sha256:" + HexFormat.ofDelimiter(":").formatHex(Hashes.sha256().digest(cert.getEncoded()));
-    } catch (java.security.cert.CertificateEncodingException e) {
-      throw new IllegalArgumentException("certificate cannot be encoded", e);
-    }
-  }
-
   private static RequestApproval findRequest(Connection c, String requestId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT * FROM export_request WHERE request_id = ?")) {
       ps.setString(1, requestId);
@@ -628,6 +654,7 @@ public final class DeliveryService implements AutoCloseable {
     final Duration maxExpiry;
     final int maxDownloadsLimit;
     final Duration resumeWindow;
+    final boolean unverifiedArchivesWithoutRequestId;
 
     private Options(Builder b) {
       this.jdbcUrl = b.jdbcUrl;
@@ -642,6 +669,7 @@ public final class DeliveryService implements AutoCloseable {
       this.maxExpiry = b.maxExpiry;
       this.maxDownloadsLimit = b.maxDownloadsLimit;
       this.resumeWindow = b.resumeWindow;
+      this.unverifiedArchivesWithoutRequestId = b.unverifiedArchivesWithoutRequestId;
     }
 
     /** Builds {@link Options}; not thread-safe. */
@@ -658,8 +686,19 @@ public final class DeliveryService implements AutoCloseable {
       private Duration maxExpiry = Duration.ofDays(30);
       private int maxDownloadsLimit = 100;
       private Duration resumeWindow = Duration.ofHours(24);
+      private boolean unverifiedArchivesWithoutRequestId;
 
       private Builder() {}
+
+      /**
+       * Risky, off by default: publish format 1.0 archives, whose manifest names no request ID, on
+       * the terms' request ID alone. The recipient fingerprint is still checked against the
+       * approved request, but nothing in the archive ties it to that request.
+       */
+      public Builder unverifiedArchivesWithoutRequestId(boolean allow) {
+        this.unverifiedArchivesWithoutRequestId = allow;
+        return this;
+      }
 
       /** A JDBC URL: {@code jdbc:h2:file:PATH} (embedded) or {@code jdbc:postgresql://...}; a pool is opened. */
       public Builder jdbcUrl(String url) {

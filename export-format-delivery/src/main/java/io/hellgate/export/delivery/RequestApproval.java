@@ -1,5 +1,8 @@
 package io.hellgate.export.delivery;
 
+import io.hellgate.export.ExportFormatException;
+import io.hellgate.export.ExportRequest;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,6 +28,8 @@ public final class RequestApproval {
   private final String requester;
   private final String requestJson;
   private final String certificatePem;
+  private final String chainPem;
+  private final ExportRequest request;
   private final String fingerprint;
   private final Instant submittedAt;
   private final boolean policyAccepted;
@@ -39,6 +44,12 @@ public final class RequestApproval {
     this.requester = rs.getString("requester");
     this.requestJson = rs.getString("request_json");
     this.certificatePem = rs.getString("recipient_certificate");
+    this.chainPem = rs.getString("recipient_chain");
+    try {
+      this.request = ExportRequest.fromJson(requestJson.getBytes(StandardCharsets.UTF_8));
+    } catch (ExportFormatException e) {
+      throw new SQLException("the stored request " + requestId + " is not a valid ExportRequest: " + e.getMessage(), e);
+    }
     this.fingerprint = rs.getString("recipient_fingerprint");
     this.submittedAt = Instant.ofEpochMilli(rs.getLong("submitted_at"));
     this.policyAccepted = rs.getBoolean("policy_accepted");
@@ -63,6 +74,16 @@ public final class RequestApproval {
   /** Who submitted the request. */
   public String requester() {
     return requester;
+  }
+
+  /** The request as submitted. */
+  public ExportRequest request() {
+    return request;
+  }
+
+  /** The intermediates supplied with the request (PEM, possibly empty). */
+  public String recipientChainPem() {
+    return chainPem;
   }
 
   /** The request as submitted, as JSON. */

@@ -27,8 +27,8 @@ class BrowserDownloadTest {
             URI.create("https://localhost:" + port));
         DeliveryServer server = DeliveryServer.start(service, DeliveryServer.options().port(port)
             .tlsKeystore(fx.keystore(dir), Fixture.KEYSTORE_PASSWORD).build())) {
-      Path archive = fx.archive(dir, fx.recipient, 3_000);
-      String request = fx.approvedRequest(service, fx.recipient);
+      String request = fx.approvedRequest(service, fx.recipient).requestId();
+      Path archive = fx.archive(dir, service.request(request).orElseThrow().request(), fx.recipient, 3_000);
       fx.clock.set(java.time.Instant.now()); // the browser's and the server's times agree
       DeliveryLink link = service.publish(archive, Terms.builder().requestId(request)
           .expiresIn(Duration.ofHours(72)).maxDownloads(2).createdBy("alice@hellgate.example").build());

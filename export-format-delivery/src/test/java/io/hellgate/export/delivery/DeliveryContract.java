@@ -49,6 +49,8 @@ abstract class DeliveryContract {
   DeliveryService service;
   DeliveryServer server;
   Http http;
+  io.hellgate.export.ExportRequest request;
+  io.hellgate.export.ExportRequest bigRequest;
   Path small;
   Path big;
   byte[] smallBytes;
@@ -67,8 +69,10 @@ abstract class DeliveryContract {
     server = DeliveryServer.start(service, DeliveryServer.options().port(port)
         .tlsKeystore(fx.keystore(dir), Fixture.KEYSTORE_PASSWORD).build());
     http = new Http(fx.pki);
-    small = fx.archive(dir, fx.recipient, 2_000);
-    big = fx.archive(dir, fx.recipient, 200_000); // about 40 MB: far more than the socket buffers
+    request = fx.approvedRequest(service, fx.recipient);
+    small = fx.archive(dir, request, fx.recipient, 2_000);
+    bigRequest = fx.approvedRequest(service, fx.recipient);
+    big = fx.archive(dir, bigRequest, fx.recipient, 200_000); // about 40 MB: far more than the socket buffers
     smallBytes = Files.readAllBytes(small);
     bigBytes = Files.readAllBytes(big);
   }
@@ -95,7 +99,7 @@ abstract class DeliveryContract {
   }
 
   DeliveryLink publish(Path archive, int maxDownloads) throws Exception {
-    String id = fx.approvedRequest(service, fx.recipient);
+    String id = (archive.equals(big) ? bigRequest : request).requestId();
     return service.publish(archive, Terms.builder().requestId(id).expiresIn(Duration.ofHours(72))
         .maxDownloads(maxDownloads).createdBy("alice@hellgate.example").contact("secops@acme.example").build());
   }
@@ -106,7 +110,8 @@ abstract class DeliveryContract {
   }
 
   List<String> events(DeliveryLink link) throws Exception {
-    return service.audit(link.requestId()).stream().map(e -> e.type().code() + " " + e.detail()).toList();
+    return service.audit(link.requestId()).stream().filter(e -> e.linkId().orElse("").equals(link.linkId()))
+        .map(e -> e.type().code() + " " + e.detail()).toList();
   }
 
   /** Waits until an audit event of this type for the link exists (transfers finish asynchronously). */
@@ -378,37 +383,61 @@ abstract class DeliveryContract {
   @Test
   @Order(11)
   void publishRefusesWithoutBothApprovalChecks() throws Exception {
-    Terms.Builder terms = Terms.builder().expiresIn(Duration.ofHours(1));
-    assertReason(() -> service.publish(small, terms.requestId("REQ-none-" + System.nanoTime()).build()),
-        DeliveryException.Reason.UNKNOWN_REQUEST);
+    io.hellgate.export.ExportRequest unknown = fx.request(fx.recipient);
+    Path forUnknown = fx.archive(dir, unknown, fx.recipient, 10);
+    assertReason(() -> service.publish(forUnknown, terms(unknown)), DeliveryException.Reason.UNKNOWN_REQUEST);
 
-    String pending = Fixture.newRequestId();
-    service.submit(pending, "bob@acme.example", "{}", fx.pem(fx.recipient));
-    assertReason(() -> service.publish(small, terms.requestId(pending).build()), DeliveryException.Reason.NOT_APPROVED);
-    assertReason(() -> service.review(pending, "bob@acme.example", true, null), DeliveryException.Reason.REVIEW_REFUSED);
-    service.review(pending, "carol@hellgate.example", false, "no ticket");
-    assertReason(() -> service.publish(small, terms.requestId(pending).build()), DeliveryException.Reason.NOT_APPROVED);
-    assertReason(() -> service.review(pending, "dave@hellgate.example", true, null), DeliveryException.Reason.REVIEW_REFUSED);
+    io.hellgate.export.ExportRequest pending = fx.request(fx.recipient);
+    Path forPending = fx.archive(dir, pending, fx.recipient, 10);
+    service.submitRequest(pending, "bob@acme.example", fx.pki.intermediates());
+    assertReason(() -> service.publish(forPending, terms(pending)), DeliveryException.Reason.NOT_APPROVED);
+    assertReason(() -> service.review(pending.requestId(), "bob@acme.example", true, null),
+        DeliveryException.Reason.REVIEW_REFUSED);
+    service.review(pending.requestId(), "carol@hellgate.example", false, "no ticket");
+    assertReason(() -> service.publish(forPending, terms(pending)), DeliveryException.Reason.NOT_APPROVED);
+    assertReason(() -> service.review(pending.requestId(), "dave@hellgate.example", true, null),
+        DeliveryException.Reason.REVIEW_REFUSED);
 
+    // check 1 fails: a DV certificate; approving the review does not help
     TestCertificate dv = fx.pki.leaf("CN=shop.example").dv().serverAuth().build();
-    String dvRequest = Fixture.newRequestId();
-    RequestApproval a = service.submit(dvRequest, "bob@acme.example", "{}", fx.pem(dv));
+    io.hellgate.export.ExportRequest dvRequest = fx.request(dv);
+    RequestApproval a = service.submitRequest(dvRequest, "bob@acme.example", fx.pki.intermediates());
     assertThat(a.policyAccepted()).isFalse();
     assertThat(a.policyChecks()).contains("FAIL validation_level");
-    service.review(dvRequest, "carol@hellgate.example", true, null);
-    assertThatThrownBy(() -> service.publish(small, terms.requestId(dvRequest).build()))
+    service.review(dvRequest.requestId(), "carol@hellgate.example", true, null);
+    Path forDv = fx.archive(dir, dvRequest, dv, 10);
+    assertThatThrownBy(() -> service.publish(forDv, terms(dvRequest)))
         .isInstanceOfSatisfying(DeliveryException.class, e -> {
           assertThat(e.reason()).isEqualTo(DeliveryException.Reason.NOT_APPROVED);
           assertThat(e.getMessage()).contains("validation_level");
         });
 
+    // the archive names another request than the terms
+    assertReason(() -> service.publish(small, terms(pending)), DeliveryException.Reason.REQUEST_MISMATCH);
+    // one request delivers one export: another archive for the same request is refused
+    Path second = fx.archive(dir, request, fx.recipient, 10);
+    assertReason(() -> service.publish(second, terms(request)), DeliveryException.Reason.REQUEST_MISMATCH);
+    // a format 1.0 archive names no request: refused unless opted in
+    Path v10 = fx.archive(dir, null, fx.recipient, 10);
+    assertReason(() -> service.publish(v10, terms(request)), DeliveryException.Reason.REQUEST_MISMATCH);
+
+    // the archive is for the approved request but encrypted to another certificate
     TestCertificate other = fx.pki.leaf("CN=Other Recipient, O=Other Corp, C=FR").ov().build();
-    Path forOther = fx.archive(dir, other, 10);
-    String approved = fx.approvedRequest(service, fx.recipient);
-    assertReason(() -> service.publish(forOther, terms.requestId(approved).build()),
-        DeliveryException.Reason.RECIPIENT_MISMATCH);
-    assertThat(service.audit(approved)).extracting(e -> e.type().code())
+    io.hellgate.export.ExportRequest forOther = fx.request(other);
+    Path otherArchive = fx.archive(dir, forOther, other, 10);
+    io.hellgate.export.ExportRequest sameId = io.hellgate.export.ExportRequest.fromJson(
+        new String(fx.request(fx.recipient).toJson(), java.nio.charset.StandardCharsets.UTF_8)
+            .replaceFirst("\"request_id\" *: *\"[^\"]*\"", "\"request_id\":\"" + forOther.requestId() + "\"")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    service.submitRequest(sameId, "bob@acme.example", fx.pki.intermediates());
+    service.review(sameId.requestId(), "carol@hellgate.example", true, null);
+    assertReason(() -> service.publish(otherArchive, terms(sameId)), DeliveryException.Reason.RECIPIENT_MISMATCH);
+    assertThat(service.audit(sameId.requestId())).extracting(e -> e.type().code())
         .containsExactly("request_submitted", "request_reviewed");
+  }
+
+  static Terms terms(io.hellgate.export.ExportRequest r) {
+    return Terms.builder().requestId(r.requestId()).expiresIn(Duration.ofHours(1)).build();
   }
 
   @Test
@@ -439,7 +468,7 @@ abstract class DeliveryContract {
   @Test
   @Order(13)
   void termsAreBoundedByTheServiceMaxima() throws Exception {
-    String id = fx.approvedRequest(service, fx.recipient);
+    String id = request.requestId();
     assertThatThrownBy(() -> service.publish(small, Terms.builder().requestId(id).expiresIn(Duration.ofDays(31)).build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximum");
     assertThatThrownBy(() -> service.publish(small, Terms.builder().requestId(id).expiresIn(Duration.ofHours(1))

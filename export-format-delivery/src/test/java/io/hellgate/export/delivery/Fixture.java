@@ -1,5 +1,6 @@
 package io.hellgate.export.delivery;
 
+import io.hellgate.export.ExportRequest;
 import io.hellgate.export.ExportWriter;
 import io.hellgate.export.crypto.CertificatePolicy;
 import io.hellgate.export.crypto.PolicyDecision;
@@ -42,13 +43,31 @@ final class Fixture {
         .build();
   }
 
-  /** An export to {@code recipient} of about {@code records} synthetic records. */
-  Path archive(Path dir, TestCertificate to, int records) throws IOException {
+  /** An export request for {@code to}, with a scope that holds every synthetic record. */
+  ExportRequest request(TestCertificate to) {
+    return ExportRequest.builder()
+        .requestId(newRequestId())
+        .organization("Acme Payments GmbH")
+        .clusterId("delivery-test")
+        .useCase("migration to a new processor")
+        .pciAttestation("AOC-2026-17", java.time.LocalDate.parse("2026-06-30"))
+        .scope(ExportRequest.Scope.builder().createdFrom(java.time.Instant.parse("2000-01-01T00:00:00Z"))
+            .createdUntil(java.time.Instant.parse("2100-01-01T00:00:00Z")).build())
+        .recipientTeam("payments platform")
+        .recipientContact("secops@acme.example")
+        .pointOfContact("bob@acme.example")
+        .recipientCertificatePem(to.certificatePem())
+        .build();
+  }
+
+  /** A format 1.1 export for {@code request} (to its certificate) of {@code records} synthetic records. */
+  Path archive(Path dir, ExportRequest request, TestCertificate to, int records) throws IOException {
     PolicyDecision d = policy.evaluate(pem(to).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     Path out = Files.createTempFile(dir, "export-", ".tgz");
     SyntheticRecords gen = SyntheticRecords.seeded(records);
     try (ExportWriter w = ExportWriter.open(out, ExportWriter.options()
-        .recipient(d.acceptedRecipient()).guardianInstance("delivery-test.on-hellgate.cloud").build())) {
+        .recipient(d.accepted() ? d.acceptedRecipient() : io.hellgate.export.Recipient.unverified(to.certificate()))
+        .request(request).guardianInstance("delivery-test.on-hellgate.cloud").build())) {
       for (int i = 0; i < records; i++) {
         w.write(gen.next());
       }
@@ -83,11 +102,11 @@ final class Fixture {
   }
 
   /** Submits a request for {@code to} by "bob" and has "carol" approve it. */
-  String approvedRequest(DeliveryService s, TestCertificate to) throws IOException {
-    String id = newRequestId();
-    s.submit(id, "bob@acme.example", "{\"request_id\":\"" + id + "\"}", pem(to));
-    s.review(id, "carol@hellgate.example", true, "ticket SEC-1");
-    return id;
+  ExportRequest approvedRequest(DeliveryService s, TestCertificate to) throws IOException {
+    ExportRequest r = request(to);
+    s.submitRequest(r, "bob@acme.example", pki.intermediates());
+    s.review(r.requestId(), "carol@hellgate.example", true, "ticket SEC-1");
+    return r;
   }
 
   /** A PKCS#12 keystore with the test server certificate and its chain. */

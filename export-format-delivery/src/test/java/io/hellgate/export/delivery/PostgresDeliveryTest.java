@@ -33,13 +33,15 @@ class PostgresDeliveryTest extends DeliveryContract {
             .tlsKeystore(fx.keystore(dir), Fixture.KEYSTORE_PASSWORD).build());
         DeliveryServer s2 = DeliveryServer.start(two, DeliveryServer.options().port(p2)
             .tlsKeystore(fx.keystore(dir), Fixture.KEYSTORE_PASSWORD).build())) {
-      String id = fx.approvedRequest(one, fx.recipient);
-      DeliveryLink link = one.publish(small, Terms.builder().requestId(id).expiresIn(Duration.ofHours(1))
+      String id = fx.approvedRequest(one, fx.recipient).requestId();
+      Path archive = fx.archive(dir, two.request(id).orElseThrow().request(), fx.recipient, 2_000);
+      byte[] bytes = java.nio.file.Files.readAllBytes(archive);
+      DeliveryLink link = one.publish(archive, Terms.builder().requestId(id).expiresIn(Duration.ofHours(1))
           .maxDownloads(3).build());
       URI viaOne = link.url().orElseThrow();
       URI viaTwo = URI.create("https://localhost:" + p2 + viaOne.getPath());
       List<byte[]> results = race(64, List.of(viaOne, viaTwo));
-      assertThat(results.stream().filter(r -> r != null)).hasSize(3).allMatch(r -> Arrays.equals(r, smallBytes));
+      assertThat(results.stream().filter(r -> r != null)).hasSize(3).allMatch(r -> Arrays.equals(r, bytes));
       assertThat(results.stream().filter(r -> r == null)).hasSize(61);
       assertThat(two.links(10).get(0).downloadsUsed()).isEqualTo(3);
       assertThat(two.audit(id).stream().filter(e -> e.type() == AuditEvent.Type.DOWNLOAD_GRANTED)).hasSize(3);
