@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       DecryptCommand.class,
       VerifyCommand.class,
       InspectCommand.class,
+      ServeCommand.class, LinkCommand.class, // delivery links (export-format-delivery)
       BenchCommand.class
     })
 public final class ExportTool implements Runnable {
@@ -135,6 +136,8 @@ public final class ExportTool implements Runnable {
           e.flush();
           return USAGE_OR_IO;
         });
+    cl.getSubcommands().get("demo").addSubcommand("delivery", new CommandLine(new DeliveryDemoCommand()) // delivery
+        .setOut(cl.getOut()).setErr(cl.getErr()).setExecutionExceptionHandler(cl.getExecutionExceptionHandler()));
     return cl;
   }
 

@@ -392,8 +392,8 @@ public final class DeliveryService implements AutoCloseable {
 
   private DeliveryLink createLink(Terms terms, UUID exportId, String key, String sha, long size,
       String fingerprint, String reissuedFrom) throws IOException {
-    Instant now = clock.instant();
-    Instant expiresAt = terms.expiresAt(now);
+    Instant now = Instant.ofEpochMilli(clock.millis()); // stored in milliseconds
+    Instant expiresAt = Instant.ofEpochMilli(terms.expiresAt(now).toEpochMilli());
     if (!expiresAt.isAfter(now)) {
       throw new IllegalArgumentException("the link would expire at " + expiresAt + ", not after now (" + now + ")");
     }
