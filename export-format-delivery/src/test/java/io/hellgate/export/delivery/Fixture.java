@@ -76,6 +76,33 @@ final class Fixture {
     return out;
   }
 
+  /**
+   * A format 1.0 export of at least {@code bytes} bytes of JSON Lines, written line by line with
+   * bounded memory (for the large tests; publish it with unverifiedArchivesWithoutRequestId).
+   */
+  Path largeArchive(Path dir, long bytes) throws IOException {
+    String[] lines = new String[64];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = "{\"id\":\"tok-" + i + "\",\"card\":{\"cardholder_name\":\"Max Muster\",\"expiry_month\":"
+          + (1 + i % 12) + ",\"expiry_year\":2031,\"account_number\":\""
+          + SyntheticRecords.luhnComplete("411111" + String.format("%09d", i))
+          + "\",\"scheme\":\"visa\"},\"created_at\":\"2023-10-01T12:00:00Z\",\"metadata\":{\"ref\":\"" + "x".repeat(i) + "\"}}";
+    }
+    Path out = dir.resolve("large.tgz");
+    PolicyDecision d = policy.evaluate(pem(recipient).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    long written = 0;
+    try (ExportWriter w = ExportWriter.open(out, ExportWriter.options().recipient(d.acceptedRecipient())
+        .guardianInstance("delivery-large").spoolDirectory(dir).build())) {
+      for (long i = 0; written < bytes; i++) {
+        String line = lines[(int) (i % lines.length)];
+        w.writeLine(line);
+        written += line.length() + 1;
+      }
+      w.finish();
+    }
+    return out;
+  }
+
   /** Opens a service on {@code jdbcUrl} with a store under {@code dir}. */
   DeliveryService service(String jdbcUrl, String user, String password, Path dir, URI base) throws IOException {
     DeliveryService.Options.Builder b = DeliveryService.options()
