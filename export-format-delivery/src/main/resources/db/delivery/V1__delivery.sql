@@ -57,6 +57,7 @@ CREATE TABLE download_grant (
   granted_at            BIGINT       NOT NULL,
   resume_until          BIGINT       NOT NULL,
   full_served           BOOLEAN      NOT NULL DEFAULT FALSE, -- its one full (200) transfer has started
+  bytes_reserved        BIGINT       NOT NULL DEFAULT 0,     -- free bytes used so far (see the resume rule)
   completed_at          BIGINT
 );
 CREATE INDEX download_grant_link ON download_grant (link_id);

@@ -37,9 +37,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * the grant URL with one byte range ({@code bytes=a-b}, {@code a-}, {@code -n}) and either no
  * {@code If-Range} or {@code If-Range} equal to the ETag ({@code "<archive SHA-256 hex>"}) is
  * served as {@code 206} for free while the grant's resume window ({@link
- * DeliveryService.Options.Builder#resumeWindow}) lasts and the link is not revoked, even after the
- * link expired (the download was granted in time). Several ranges or a range outside the file get
- * {@code 416}, never a full transfer.
+ * DeliveryService.Options.Builder#resumeWindow}) lasts, the link is not revoked (even after the
+ * link expired: the download was granted in time) and the range fits the grant's byte budget.
+ * The budget is the archive's size plus {@code min(size, 64 MiB)} of overlap: every transfer on the
+ * grant reserves its length from it by one conditional UPDATE and gets back what it did not send
+ * when it ends, so resumes after interruptions fit, but ranges cannot fetch the archive again and
+ * again for free ({@code 410} once spent). Several ranges or a range outside the file get {@code
+ * 416}, never a full transfer.
  *
  * <p><b>Headers.</b> Every response carries {@code Cache-Control: no-store}, {@code
  * Referrer-Policy: no-referrer}, {@code X-Content-Type-Options: nosniff}, a strict

@@ -31,6 +31,8 @@ final class DownloadHandler extends Handler.Abstract {
   private static final String LINK = "/d/";
   private static final String GRANT = "/g/";
   private static final long REVOCATION_POLL_MILLIS = 1000;
+  /** A grant's free bytes: the archive once, plus this much overlap for resumes (at most the size). */
+  static final long RESUME_SLACK = 64L << 20;
 
   private final DeliveryService service;
   private final AddressThrottle throttle;
@@ -219,12 +221,22 @@ final class DownloadHandler extends Handler.Abstract {
       unknown(client, ua, now, response, callback);
       return;
     }
+    Path file;
+    try {
+      file = service.verifyStored(l);
+    } catch (DeliveryException e) {
+      AuditLog.appendAlone(service, now, AuditEvent.Type.DOWNLOAD_REFUSED, l.requestId(), l.linkId(), client, ua,
+          "archive_mismatch: " + e.getMessage());
+      page(response, callback, 503, "Not available", "<p>This export cannot be served right now.</p>");
+      return;
+    }
     String etag = "\"" + l.sha256() + "\"";
     String range = request.getHeaders().get(HttpHeader.RANGE);
     String ifRange = request.getHeaders().get(HttpHeader.IF_RANGE);
     boolean ranged = range != null && (ifRange == null || ifRange.trim().equals(etag));
     long start = 0;
     long end = l.size(); // exclusive
+    boolean reserved = false;
     if (ranged) {
       long[] r = parseRange(range, l.size());
       if (r == null) {
@@ -247,6 +259,14 @@ final class DownloadHandler extends Handler.Abstract {
       }
       start = r[0];
       end = r[1];
+      if (!reserve(grantId, end - start, budget(l))) {
+        AuditLog.appendAlone(service, now, AuditEvent.Type.DOWNLOAD_REFUSED, l.requestId(), l.linkId(), client, ua,
+            "grant_budget_spent (resume of grant " + grantId + " for bytes " + start + "-" + (end - 1) + ")");
+        page(response, callback, 410, "Already delivered", "<p>This download has already delivered the file."
+            + " Open the link again to start a new download, if any are left.</p>");
+        return;
+      }
+      reserved = true;
       AuditLog.appendAlone(service, now, AuditEvent.Type.DOWNLOAD_RESUMED, l.requestId(), l.linkId(), client, ua,
           "grant " + grantId + " bytes " + start + "-" + (end - 1) + "/" + l.size());
     } else {
@@ -254,24 +274,20 @@ final class DownloadHandler extends Handler.Abstract {
       if (!fullServed && l.revokedAt() == null && now < resumeUntil) {
         try (Connection c = service.connection();
             PreparedStatement ps = c.prepareStatement(
-                "UPDATE download_grant SET full_served = TRUE WHERE grant_id = ? AND full_served = FALSE")) {
-          ps.setString(1, grantId);
+                "UPDATE download_grant SET full_served = TRUE, bytes_reserved = bytes_reserved + ?"
+                    + " WHERE grant_id = ? AND full_served = FALSE AND bytes_reserved + ? <= ?")) {
+          ps.setLong(1, l.size());
+          ps.setString(2, grantId);
+          ps.setLong(3, l.size());
+          ps.setLong(4, budget(l));
           first = ps.executeUpdate() == 1;
         }
       }
+      reserved = first;
       if (!first && !consume(l, Tokens.newToken(), client, ua, now, "full GET on grant " + grantId)) {
         refused(l, client, ua, now, response, callback);
         return;
       }
-    }
-    Path file;
-    try {
-      file = service.verifyStored(l);
-    } catch (DeliveryException e) {
-      AuditLog.appendAlone(service, now, AuditEvent.Type.DOWNLOAD_REFUSED, l.requestId(), l.linkId(), client, ua,
-          "archive_mismatch: " + e.getMessage());
-      page(response, callback, 503, "Not available", "<p>This export cannot be served right now.</p>");
-      return;
     }
     response.setStatus(ranged ? 206 : 200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/gzip");
@@ -283,13 +299,32 @@ final class DownloadHandler extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + (end - 1) + "/" + l.size());
     }
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-    new Transfer(l, grantId, ch, start, end, client, ua, response, callback).iterate();
+    new Transfer(l, grantId, reserved, ch, start, end, client, ua, response, callback).iterate();
+  }
+
+  /** The free bytes of one grant: the archive once, plus min(size, 64 MiB) of overlap for resumes. */
+  static long budget(LinkRow l) {
+    return l.size() + Math.min(l.size(), RESUME_SLACK);
+  }
+
+  /** Reserves {@code bytes} of the grant's budget by one conditional UPDATE; false if they do not fit. */
+  private boolean reserve(String grantId, long bytes, long budget) throws SQLException {
+    try (Connection c = service.connection();
+        PreparedStatement ps = c.prepareStatement("UPDATE download_grant SET bytes_reserved = bytes_reserved + ?"
+            + " WHERE grant_id = ? AND bytes_reserved + ? <= ?")) {
+      ps.setLong(1, bytes);
+      ps.setString(2, grantId);
+      ps.setLong(3, bytes);
+      ps.setLong(4, budget);
+      return ps.executeUpdate() == 1;
+    }
   }
 
   /** One file transfer: a bounded buffer, refilled after each asynchronous write completes. */
   private final class Transfer extends IteratingCallback {
     private final LinkRow link;
     private final String grantId;
+    private final boolean reserved;
     private final FileChannel channel;
     private final long start;
     private final long end;
@@ -304,10 +339,11 @@ final class DownloadHandler extends Handler.Abstract {
     private long acked;
     private long lastPoll = System.nanoTime();
 
-    Transfer(LinkRow link, String grantId, FileChannel channel, long start, long end, String client, String ua,
-        Response response, Callback callback) {
+    Transfer(LinkRow link, String grantId, boolean reserved, FileChannel channel, long start, long end, String client,
+        String ua, Response response, Callback callback) {
       this.link = link;
       this.grantId = grantId;
+      this.reserved = reserved;
       this.channel = channel;
       this.start = start;
       this.end = end;
@@ -385,6 +421,16 @@ final class DownloadHandler extends Handler.Abstract {
       long sent = (cause == null ? end : acked) - start; // bytes whose write completed
 
       try {
+        if (reserved && sent < end - start) {
+          // what was not sent goes back to the grant's budget, so the client can resume it
+          try (Connection c = service.connection();
+              PreparedStatement ps = c.prepareStatement(
+                  "UPDATE download_grant SET bytes_reserved = bytes_reserved - ? WHERE grant_id = ?")) {
+            ps.setLong(1, end - start - sent);
+            ps.setString(2, grantId);
+            ps.executeUpdate();
+          }
+        }
         if (cause == null) {
           if (end == link.size()) {
             try (Connection c = service.connection();

@@ -294,6 +294,23 @@ abstract class DeliveryContract {
   }
 
   @Test
+  @Order(7)
+  void rangesCannotFetchTheArchiveAgainAndAgainForFree() throws Exception {
+    DeliveryLink link = publish(small, 1);
+    URI url = link.url().orElseThrow();
+    URI grant = url.resolve(grantPath(http.post(url)));
+    assertThat(http.getBytes(grant).body()).isEqualTo(smallBytes);
+    // budget: the size plus min(size, 64 MiB) of overlap; one more whole copy of a small archive fits
+    HttpResponse<byte[]> again = http.getBytes(grant, "Range", "bytes=0-");
+    assertThat(again.statusCode()).isEqualTo(206);
+    assertThat(again.body()).isEqualTo(smallBytes);
+    HttpResponse<byte[]> more = http.getBytes(grant, "Range", "bytes=0-0");
+    assertThat(more.statusCode()).isEqualTo(410);
+    assertThat(events(link)).anyMatch(e -> e.startsWith("download_refused grant_budget_spent"));
+    assertThat(used(link)).isEqualTo(1);
+  }
+
+  @Test
   @Order(8)
   void revokeCutsARunningTransferAndTheAuditSaysSo() throws Exception {
     DeliveryLink link = publish(big, 2);
