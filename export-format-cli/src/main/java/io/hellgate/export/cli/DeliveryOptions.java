@@ -41,11 +41,18 @@ final class DeliveryOptions {
       description = "Public base URL of the server, used in the links (default ${DEFAULT-VALUE}).")
   URI baseUrl;
 
-  /** Flyway reports each migration step through java.util.logging at INFO; the tool shows warnings only. */
-  private static final java.util.logging.Logger FLYWAY = java.util.logging.Logger.getLogger("org.flywaydb");
+  /**
+   * Flyway, HikariCP and Jetty report every step through java.util.logging (Jetty and HikariCP via
+   * slf4j-jdk14) at INFO; the tool shows their warnings and errors only. Held here so the levels
+   * are not lost when the loggers are collected.
+   */
+  private static final java.util.List<java.util.logging.Logger> LIBRARIES = java.util.List.of(
+      java.util.logging.Logger.getLogger("org.flywaydb"),
+      java.util.logging.Logger.getLogger("com.zaxxer.hikari"),
+      java.util.logging.Logger.getLogger("org.eclipse.jetty"));
 
   static void quietMigrations() {
-    FLYWAY.setLevel(java.util.logging.Level.WARNING);
+    LIBRARIES.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
   }
 
   static Path home() {

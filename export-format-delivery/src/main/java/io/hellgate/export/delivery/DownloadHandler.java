@@ -410,7 +410,14 @@ final class DownloadHandler extends Handler.Abstract {
     }
 
     private void finish(Throwable cause) {
-      service.transferEnded(link.linkId(), cut);
+      try {
+        record(cause);
+      } finally {
+        service.transferEnded(link.linkId(), cut); // after its audit rows: quiet means recorded
+      }
+    }
+
+    private void record(Throwable cause) {
       try {
         channel.close();
       } catch (IOException ignored) {
