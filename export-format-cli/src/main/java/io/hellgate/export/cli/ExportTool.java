@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       InspectCommand.class,
       RequestCommand.class,
+      ServeCommand.class, LinkCommand.class, // delivery links (export-format-delivery)
       BenchCommand.class
     })
 public final class ExportTool implements Runnable {
@@ -136,6 +137,8 @@ public final class ExportTool implements Runnable {
           e.flush();
           return USAGE_OR_IO;
         });
+    cl.getSubcommands().get("demo").addSubcommand("delivery", new CommandLine(new DeliveryDemoCommand()) // delivery
+        .setOut(cl.getOut()).setErr(cl.getErr()).setExecutionExceptionHandler(cl.getExecutionExceptionHandler()));
     return cl;
   }
 

@@ -128,6 +128,41 @@ final class PolicyOptions {
     out.flush();
   }
 
+  /**
+   * The policy alone (for {@code link submit} and {@code link reissue}, where the certificate comes
+   * from a request), built exactly as {@link #evaluate(Path)} builds it.
+   */
+  CertificatePolicy policy() throws IOException {
+    requireTrust();
+    CertificatePolicy.Builder b = CertificatePolicy.builder()
+        .trustAnchorsPem(read(trust, "--trust"))
+        .onlineRevocation(online)
+        .softFailRevocation(softFailRevocation)
+        .requireDedicatedCertificate(dedicated)
+        .clock(at == null ? Clock.systemUTC() : Clock.fixed(at, ZoneOffset.UTC));
+    if (privatePki) {
+      b.privatePkiPolicyOids(policyOids.toArray(String[]::new)).privatePkiSelfSignedLeaves(true);
+    }
+    return b.build();
+  }
+
+  /** The {@code --chain} intermediates (empty without it). */
+  List<java.security.cert.X509Certificate> intermediates() throws IOException {
+    if (chain == null) {
+      return List.of();
+    }
+    try {
+      List<java.security.cert.X509Certificate> out = new ArrayList<>();
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificates(new java.io.ByteArrayInputStream(read(chain, "--chain")))) {
+        out.add((java.security.cert.X509Certificate) c);
+      }
+      return out;
+    } catch (java.security.cert.CertificateException e) {
+      throw new IOException("--chain: " + chain + " is not a PEM certificate bundle");
+    }
+  }
+
   static byte[] read(Path file, String what) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(what + ": " + file + " is not a readable file");
