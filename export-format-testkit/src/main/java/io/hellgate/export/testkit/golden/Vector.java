@@ -50,6 +50,22 @@ public final class Vector {
     this.plaintext = plaintext;
   }
 
+  /**
+   * A vector made at run time ({@link Tampering}, {@link Layout}): the archive is for the golden
+   * recipient key; {@code plaintext} null for an invalid one.
+   */
+  static Vector generated(String id, String description, byte[] archive, String reason, byte[] plaintext) {
+    long count = plaintext == null ? -1 : Seal.count(plaintext, (byte) '\n');
+    String checksum;
+    try {
+      checksum = plaintext == null ? null : "sha256:" + Seal.hex(Seal.sha256(plaintext));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+    return new Vector(id, description, archive, GoldenKeys.recipientKeyPem(), GoldenKeys.recipientCertificatePem(),
+        reason, count, checksum, plaintext == null ? null : plaintext.clone());
+  }
+
   /** The case's id, for example {@code tampered-tag}. */
   public String id() {
     return id;
