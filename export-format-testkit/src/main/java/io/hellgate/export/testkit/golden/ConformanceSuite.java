@@ -102,35 +102,40 @@ public final class ConformanceSuite {
     if (o.isValid()) {
       return "accepted an invalid archive (expected " + v.reason().orElseThrow() + ")";
     }
-    return o.reason().equals(v.reason().orElseThrow())
-        ? null
-        : "rejected with " + o.reason() + ", expected " + v.reason().orElseThrow();
+    if (!o.reason().equals(v.reason().orElseThrow())) {
+      return "rejected with " + o.reason() + ", expected " + v.reason().orElseThrow();
+    }
+    int released = o.released().length;
+    return released == 0 ? null : "released " + released + " bytes before rejecting with " + o.reason();
   }
 
   /**
-   * This library's {@link ExportReader} as an {@link Implementation}: verifies, then parses every
-   * record with {@link ExportReader#nextRecord()} and collects the raw lines from a second read.
+   * This library's {@link ExportReader} as an {@link Implementation}: reads the raw lines with
+   * {@code validateRecords(true)} (so a malformed record releases nothing), keeping whatever was
+   * released before a rejection; then, for an accepted archive, parses every record with
+   * {@link ExportReader#nextRecord()} in a second read, and reports its rejection if typed
+   * reading disagrees.
    */
   public static Implementation exportReader() {
     return v -> {
-      ExportReader.Options options =
-          ExportReader.options().key(RecipientKey.of(v.privateKey(), v.certificate())).build();
-      try {
-        try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), options)) {
-          while (r.nextRecord() != null) {
-            // parse every record; the lines come from the second read
-          }
+      RecipientKey key = RecipientKey.of(v.privateKey(), v.certificate());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()),
+          ExportReader.options().key(key).validateRecords(true).build())) {
+        for (String line; (line = r.nextLine()) != null; ) {
+          out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), options)) {
-          for (String line; (line = r.nextLine()) != null; ) {
-            out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
-          }
+      } catch (ExportFormatException e) {
+        return Outcome.rejectedAfterReleasing(e.reason().code(), out.toByteArray());
+      }
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), ExportReader.options().key(key).build())) {
+        while (r.nextRecord() != null) {
+          // typed reading must accept what the raw read accepted
         }
-        return Outcome.valid(out.toByteArray());
       } catch (ExportFormatException e) {
         return Outcome.invalid(e.reason().code());
       }
+      return Outcome.valid(out.toByteArray());
     };
   }
 
