@@ -3,14 +3,26 @@ package io.hellgate.export.testkit.golden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import io.hellgate.export.RecipientKey;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 
 /**
- * The committed golden test keys ({@code golden/keys/}, made once with openssl), for the vectors
- * that {@link Tampering} and {@link Layout} make at run time. Test keys: never for real data.
+ * The committed golden test keys ({@code golden/keys/}, RSA-2048, made once with openssl): the
+ * {@code recipient} every vector is for, and the {@code other} one a wrong-key case is sealed to.
+ * {@link Tampering}, {@link Layout} and the contracts make their archives for the recipient; a
+ * writer under test writes to {@link #recipientCertificate()}. <b>Test keys</b>: public, in this
+ * jar; never for real data.
+ *
+ * <p>Loaded on first use; thread-safe.
+ *
+ * <pre>{@code
+ * ExportWriter.Options o = ExportWriter.options()
+ *     .recipient(Recipient.unverified(GoldenKeys.recipientCertificate())).guardianInstance("test").build();
+ * ExportReader.Options r = ExportReader.options().key(GoldenKeys.recipientKey()).build();
+ * }</pre>
  */
-final class GoldenKeys {
+public final class GoldenKeys {
   private static final String ROOT = "/golden/";
 
   private GoldenKeys() {}
@@ -34,12 +46,24 @@ final class GoldenKeys {
     return Holder.RECIPIENT_CERT.clone();
   }
 
-  static X509Certificate recipientCertificate() {
+  /** The recipient's certificate (self-signed test certificate, RSA-2048). */
+  public static X509Certificate recipientCertificate() {
     return Holder.RECIPIENT;
   }
 
-  static X509Certificate otherCertificate() {
+  /** The recipient's private key and certificate, for {@code ExportReader.Options.Builder.key}. */
+  public static RecipientKey recipientKey() {
+    return RecipientKey.of(Pem.privateKey(Holder.RECIPIENT_KEY), Holder.RECIPIENT);
+  }
+
+  /** The other test certificate: an export sealed to it is not for the recipient. */
+  public static X509Certificate otherCertificate() {
     return Holder.OTHER;
+  }
+
+  /** The other private key and certificate. */
+  public static RecipientKey otherKey() {
+    return RecipientKey.of(Pem.privateKey(Holder.OTHER_KEY), Holder.OTHER);
   }
 
   /** Seals with {@code DeterministicRandom.fromLabel(label)}, the golden clock and guardian, export id from the label. */
@@ -54,5 +78,6 @@ final class GoldenKeys {
     static final byte[] RECIPIENT_CERT = resource("keys/recipient-cert.pem");
     static final X509Certificate RECIPIENT = Pem.certificate(RECIPIENT_CERT);
     static final X509Certificate OTHER = Pem.certificate(resource("keys/other-cert.pem"));
+    static final byte[] OTHER_KEY = resource("keys/other-key.pem");
   }
 }

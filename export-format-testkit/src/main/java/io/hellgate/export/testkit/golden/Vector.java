@@ -51,6 +51,32 @@ public final class Vector {
   }
 
   /**
+   * A valid case for an archive made for {@link GoldenKeys#recipientCertificate()}: a conforming
+   * reader releases exactly {@code plaintext}.
+   *
+   * @param id a name for reports
+   * @param archive the archive
+   * @param plaintext the JSON Lines it holds
+   * @return the vector, with the golden recipient key
+   */
+  public static Vector valid(String id, byte[] archive, byte[] plaintext) {
+    return generated(id, "a valid export", archive.clone(), null, plaintext);
+  }
+
+  /**
+   * An invalid case for an archive made for {@link GoldenKeys#recipientCertificate()}: a conforming
+   * reader rejects it with {@code reason} and releases nothing.
+   *
+   * @param id a name for reports
+   * @param archive the archive
+   * @param reason the expected reason code
+   * @return the vector, with the golden recipient key
+   */
+  public static Vector invalid(String id, byte[] archive, String reason) {
+    return generated(id, "an invalid export (" + reason + ")", archive.clone(), Objects.requireNonNull(reason, "reason"), null);
+  }
+
+  /**
    * A vector made at run time ({@link Tampering}, {@link Layout}): the archive is for the golden
    * recipient key; {@code plaintext} null for an invalid one.
    */
