@@ -20,8 +20,8 @@ module io.hellgate.export.testkit {
   exports io.hellgate.export.testkit.golden;
   exports io.hellgate.export.testkit.jqwik;
 
-  provides net.jqwik.api.providers.ArbitraryProvider with
-      io.hellgate.export.testkit.jqwik.ExportArbitraryProvider;
-  provides net.jqwik.api.SampleReportingFormat with
-      io.hellgate.export.testkit.jqwik.TokenRecordReportingFormat;
+  // No "provides net.jqwik.api.providers.ArbitraryProvider": the module system checks a provided
+  // service's package at resolution even when its module is "requires static", so without jqwik the
+  // module would not resolve (ModulePathTest). The providers are registered in META-INF/services
+  // (class path); on the module path, @Domain(ExportDomain.class) registers them (docs/testing.md).
 }

@@ -63,13 +63,8 @@ public final class ExportArbitraries {
    * never a lone surrogate.
    */
   public static Arbitrary<String> text(int minChars, int maxChars) {
-    Arbitrary<Integer> codePoint = Arbitraries.frequencyOf(
-        Tuple.of(8, Arbitraries.integers().between('a', 'z')),
-        Tuple.of(4, Arbitraries.integers().between(' ', '~')),
-        Tuple.of(1, Arbitraries.integers().between(0, 0x1f)),
-        Tuple.of(2, Arbitraries.integers().between(0xa0, 0xd7ff)),
-        Tuple.of(1, Arbitraries.integers().between(0xe000, 0xfffd)),
-        Tuple.of(2, Arbitraries.integers().between(0x1_0000, 0x10_ffff)));
+    Arbitrary<Integer> codePoint = Arbitraries.integers().between(0, CODE_POINTS - 1)
+        .withDistribution(net.jqwik.api.RandomDistribution.biased()).map(ExportArbitraries::codePoint);
     return codePoint.list().ofMinSize(minChars).ofMaxSize(maxChars).map(cps -> {
       StringBuilder sb = new StringBuilder();
       for (int cp : cps) {
@@ -80,6 +75,24 @@ public final class ExportArbitraries {
       }
       return sb.toString();
     });
+  }
+
+  /**
+   * Code point ranges in shrinking order: index 0 is {@code a}, so text shrinks to lowercase ASCII
+   * first, then printable ASCII, control characters, the rest of the BMP without surrogates, and
+   * astral code points (surrogate pairs in Java and JSON).
+   */
+  private static final int[][] RANGES = {{'a', 'z'}, {' ', '~'}, {0, 0x1f}, {0xa0, 0xd7ff}, {0xe000, 0xfffd}, {0x1_0000, 0x10_ffff}};
+  private static final int CODE_POINTS = java.util.Arrays.stream(RANGES).mapToInt(r -> r[1] - r[0] + 1).sum();
+
+  private static int codePoint(int index) {
+    for (int[] r : RANGES) {
+      if (index <= r[1] - r[0]) {
+        return r[0] + index;
+      }
+      index -= r[1] - r[0] + 1;
+    }
+    throw new AssertionError(index);
   }
 
   /** Record ids: UUIDs mostly, else non-blank Unicode text up to the 256-character limit. */
@@ -157,13 +170,20 @@ public final class ExportArbitraries {
 
   /** Unknown member names: never a known member (a prefix keeps them apart), Unicode allowed. */
   private static Arbitrary<Map<String, String>> unknownMembers(String prefix) {
-    return Arbitraries.maps(text(0, 10).map(s -> prefix + s), jsonValues()).ofMaxSize(3);
+    return Combinators.combine(text(0, 10), jsonValues()).as((name, value) -> Map.entry(prefix + name, value))
+        .list().ofMinSize(1).ofMaxSize(3).uniqueElements(Map.Entry::getKey)
+        .map(entries -> {
+          Map<String, String> m = new java.util.LinkedHashMap<>();
+          entries.forEach(e -> m.put(e.getKey(), e.getValue()));
+          return m;
+        });
   }
 
   /** Cards: every length of test PAN, every month, years 1970 to 9999, optional name and scheme, unknown members. */
   public static Arbitrary<Card> cards() {
     return Combinators.combine(
-            testPans(), Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1970, 9999),
+            testPans(), Arbitraries.integers().between(1, 12),
+            Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.integers().between(1970, 9999)), Tuple.of(1, Arbitraries.of(1970, 9999))),
             cardholderNames().injectNull(0.3), schemes().injectNull(0.3),
             Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(Map.<String, String>of())),
                 Tuple.of(1, unknownMembers("x_"))))
@@ -192,29 +212,26 @@ public final class ExportArbitraries {
   }
 
   /**
-   * Whole plaintexts: 0 records, 1, a few from {@link #tokenRecords()}, or many (20 to 400 from
-   * {@link SyntheticRecords}), and sometimes one line of 1 MiB or just under inserted among them.
+   * Whole plaintexts: 0 to 4 records from {@link #tokenRecords()}, one time in ten followed by many
+   * (20 to 416 from {@link SyntheticRecords}), and one time in eight a line of 1 MiB or just under
+   * (up to 64 bytes less) inserted among them. Shrinks to few records and no long line.
    */
   public static Arbitrary<Plaintext> plaintexts() {
-    Arbitrary<List<TokenRecord>> few = tokenRecords().list().ofMaxSize(4);
-    Arbitrary<List<TokenRecord>> many = Arbitraries.integers().between(20, 400).map(n -> {
-      SyntheticRecords gen = SyntheticRecords.seeded(n);
-      List<TokenRecord> l = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        l.add(gen.next());
-      }
-      return l;
-    });
-    Arbitrary<List<TokenRecord>> records = Arbitraries.frequencyOf(
-        Tuple.of(1, Arbitraries.just(List.<TokenRecord>of())), Tuple.of(8, few),
-        Tuple.of(1, many));
-    Arbitrary<Integer> longLine = Arbitraries.frequencyOf(
-        Tuple.of(8, Arbitraries.just(0)),
-        Tuple.of(1, Arbitraries.integers().between(0, 64).map(k -> Plaintext.MAX_LINE_BYTES - k)));
-    return Combinators.combine(records, longLine, Arbitraries.integers().between(0, 1000)).as((list, bytes, at) -> {
-      Plaintext p = Plaintext.of(list);
-      return bytes == 0 ? p : p.withLongLine(at % (p.lineCount() + 1), bytes);
-    });
+    // Single integers mapped to "none" at their low end (not frequencyOf branches), so that a
+    // failing case shrinks all the way to few records and no long line.
+    Arbitrary<Integer> synthetic = Arbitraries.integers().between(0, 999).map(k -> k < 900 ? 0 : 20 + (k - 900) * 4);
+    Arbitrary<Integer> longLine = Arbitraries.integers().between(0, 8 * 65 - 1)
+        .map(k -> k < 7 * 65 ? 0 : Plaintext.MAX_LINE_BYTES - (k - 7 * 65));
+    return Combinators.combine(tokenRecords().list().ofMaxSize(4), synthetic, longLine, Arbitraries.integers().between(0, 1000))
+        .as((few, many, bytes, at) -> {
+          List<TokenRecord> records = new ArrayList<>(few);
+          SyntheticRecords gen = SyntheticRecords.seeded(many);
+          for (int i = 0; i < many; i++) {
+            records.add(gen.next());
+          }
+          Plaintext p = Plaintext.of(records);
+          return bytes == 0 ? p : p.withLongLine(at % (p.lineCount() + 1), bytes);
+        });
   }
 
   /** Every combination of {@link Layout}'s options, trailing bytes up to {@link Layout#MAX_TRAILING_BYTES}. */

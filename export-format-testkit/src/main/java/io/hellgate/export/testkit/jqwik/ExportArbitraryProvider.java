@@ -11,9 +11,9 @@ import net.jqwik.api.providers.TypeUsage;
 /**
  * Makes {@code @ForAll TokenRecord}, {@code @ForAll Card}, {@code @ForAll Plaintext} and
  * {@code @ForAll Layout} work without a {@code @Provide} method, with the arbitraries of
- * {@link ExportArbitraries}. Registered as a service (module-info {@code provides} and
- * {@code META-INF/services}), so jqwik finds it on the class path and the module path; users never
- * call it. ({@code Tampering} is an enum: jqwik generates every constant by itself.) Stateless and
+ * {@link ExportArbitraries}. Registered in {@code META-INF/services}, so jqwik finds it when the
+ * testkit is on the class path; on the module path, use {@link ExportDomain}. Users never call it.
+ * ({@code Tampering} is an enum: jqwik generates every constant by itself.) Stateless and
  * thread-safe.
  *
  * <pre>{@code

@@ -12,7 +12,7 @@ import net.jqwik.api.SampleReportingFormat;
  * records' own {@code toString()} shows only the id and a masked card), so a shrunk counterexample
  * says which field matters. The account number is masked to its last four digits and its length
  * (rule: a PAN never appears in a report); strings over 60 characters are cut, with their length.
- * Registered as a service like {@link ExportArbitraryProvider}. Stateless and thread-safe.
+ * Registered like {@link ExportArbitraryProvider} (and in {@link ExportDomain}). Stateless and thread-safe.
  *
  * <pre>{@code
  * // a failing property reports, for example:

@@ -14,7 +14,8 @@ import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.PropertyDefaults;
-import net.jqwik.api.constraints.Size;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Provide;
 
 /**
  * The properties every writer of the export format must have, as an abstract jqwik container: a
@@ -76,10 +77,10 @@ public abstract class WriterContract {
   /**
    * What is written is read back by the reference reader: equal records, in order, and the count.
    *
-   * @param records up to 8 records from {@link ExportArbitraries#tokenRecords()}
+   * @param records up to 8 records
    */
   @Property
-  public void referenceReaderReadsBackEveryRecord(@ForAll @Size(max = 8) List<TokenRecord> records) throws Exception {
+  public void referenceReaderReadsBackEveryRecord(@ForAll("contractRecords") List<TokenRecord> records) throws Exception {
     byte[] archive = writer().write(records, GoldenKeys.recipientCertificate());
     List<TokenRecord> read = new ArrayList<>();
     long count;
@@ -101,7 +102,7 @@ public abstract class WriterContract {
    * @param records up to 3 records
    */
   @Property
-  public void onlyTheRecipientCanRead(@ForAll @Size(max = 3) List<TokenRecord> records) throws Exception {
+  public void onlyTheRecipientCanRead(@ForAll("fewContractRecords") List<TokenRecord> records) throws Exception {
     byte[] archive = writer().write(records, GoldenKeys.recipientCertificate());
     try (ExportReader r = open(archive, GoldenKeys.otherKey())) {
       String line = r.nextLine();
@@ -119,7 +120,7 @@ public abstract class WriterContract {
    * @param records up to 3 records
    */
   @Property(tries = 10)
-  public void everyExportHasItsOwnKeyAndIv(@ForAll @Size(max = 3) List<TokenRecord> records) throws Exception {
+  public void everyExportHasItsOwnKeyAndIv(@ForAll("fewContractRecords") List<TokenRecord> records) throws Exception {
     ExportManifest a = manifest(writer().write(records, GoldenKeys.recipientCertificate()));
     ExportManifest b = manifest(writer().write(records, GoldenKeys.recipientCertificate()));
     if (Arrays.equals(a.iv(), b.iv())) {
@@ -128,6 +129,18 @@ public abstract class WriterContract {
     if (Arrays.equals(a.encryptedKey(), b.encryptedKey())) {
       throw new AssertionError("two exports share their wrapped data key: the data key or the OAEP seed is not fresh");
     }
+  }
+
+  /** Up to 8 records from {@link ExportArbitraries#tokenRecords()} (named: no provider registration needed). */
+  @Provide
+  public Arbitrary<List<TokenRecord>> contractRecords() {
+    return ExportArbitraries.tokenRecords().list().ofMaxSize(8);
+  }
+
+  /** Up to 3 records. */
+  @Provide
+  public Arbitrary<List<TokenRecord>> fewContractRecords() {
+    return ExportArbitraries.tokenRecords().list().ofMaxSize(3);
   }
 
   private static ExportReader open(byte[] archive, RecipientKey key) throws java.io.IOException {
