@@ -59,23 +59,25 @@ class ContractsCanFailTest {
     return r.report.substring(from, to < 0 ? r.report.length() : to);
   }
 
-  static void assertShrunkToOneKindOnOneRecord(Run r) {
+  static void assertShrunkToOneKindOnOneLine(Run r) {
     String s = shrunk(r);
-    assertThat(s).containsPattern("kinds: \\[[A-Z_0-9]+\\]").contains("Plaintext[1 record");
+    // one kind, one line: usually one small record; a local minimum of the shrinker can keep the
+    // 1 MiB line instead (0 records and no line makes the ciphertext kinds inapplicable)
+    assertThat(s).containsPattern("kinds: \\[[A-Z_0-9]+\\]").containsPattern("line lengths [0-9]+\\]");
   }
 
   @Test
   void tamperingPropertyCatchesAReaderThatReleasesBeforeVerifying() {
     Run r = run(BrokenAdapters.ReleasesBeforeVerifying.class, TAMPERING, "java.util.List, int, io.hellgate.export.testkit.jqwik.Plaintext");
     assertThat(r.failure).isInstanceOf(AssertionError.class).hasMessageContaining("bytes before rejecting with");
-    assertShrunkToOneKindOnOneRecord(r);
+    assertShrunkToOneKindOnOneLine(r);
   }
 
   @Test
   void tamperingPropertyCatchesAReaderThatIgnoresTheTag() {
     Run r = run(BrokenAdapters.IgnoresTheTag.class, TAMPERING, "java.util.List, int, io.hellgate.export.testkit.jqwik.Plaintext");
     assertThat(r.failure).isInstanceOf(AssertionError.class).hasMessageContaining("accepted an invalid archive");
-    assertShrunkToOneKindOnOneRecord(r);
+    assertShrunkToOneKindOnOneLine(r);
   }
 
   @Test

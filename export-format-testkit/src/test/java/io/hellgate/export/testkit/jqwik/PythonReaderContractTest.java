@@ -18,7 +18,7 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
  * ExportReaderContractTest, across a process and a language. Fewer tries (a process per try).
  * Skipped with a message when python3 or its cryptography package is missing; CI has both.
  */
-@PropertyDefaults(tries = 12)
+@PropertyDefaults(tries = 8)
 @AddLifecycleHook(PythonReaderContractTest.RequiresPython.class)
 class PythonReaderContractTest extends ReaderContract {
   static final Path SCRIPT = Path.of("..", "docs", "vectors", "read_export.py");
