@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""An independent reader of Hellgate export format v1.0, run against the conformance vectors.
+"""An independent reader of Hellgate export format v1.1, run against the conformance vectors.
 
 Written from docs/format.md alone (no Java, no shared code): gzip and tar are parsed here, the
-cryptography package does RSA-OAEP-256 and AES-256-GCM. Every vector is read and its verdict
-compared with vectors.json: `valid` vectors must decrypt to their plaintext file with the listed
-checksum and count; `invalid` ones must be rejected with the listed reason code.
+cryptography package does RSA-OAEP-256 and AES-256-GCM, and the OpenSSL command line
+(`openssl cms -verify`) checks 1.1 signatures. Every vector is read and its verdict compared with
+vectors.json: `valid` vectors must decrypt to their plaintext file with the listed checksum and
+count; `invalid` ones must be rejected with the listed reason code. A vector with `signer_trust`
+is read with that signer trust anchor (a signature is required: section 13.3) and, with
+`check_scope`, every record is checked against the manifest's scope (section 13.2).
 
-Usage: verify_vectors.py GOLDEN_DIR [--json]
+With --v1.0 the runner is a 1.0-only reader: it ignores the 1.1 members (as section 10 says a 1.x
+reader ignores unknown members) and expects `result_1_0`/`plaintext_1_0` where a vector has them,
+proving that 1.1 archives still decrypt with a 1.0 reader.
+
+Usage: verify_vectors.py GOLDEN_DIR [--json] [--v1.0]
   GOLDEN_DIR holds vectors.json (export-format-testkit/src/main/resources/golden).
 Exit status: 0 if every vector passed, 1 if any failed, 2 on usage or missing dependency.
 """
@@ -15,8 +22,12 @@ import gzip
 import hashlib
 import json
 import os
+import calendar
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import zlib
 
 try:
@@ -223,7 +234,82 @@ def parse_manifest(raw):
         "tag": b64(enc, "tag", 16, 16),
         "record_count": count,
         "checksum": content["checksum"],
+        "json": m,
     }
+
+
+def instant(text):
+    """An RFC 3339 date-time as (seconds since the epoch, nanoseconds), or None."""
+    g = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(Z|([+-])([0-9]{2}):([0-9]{2}))", text)
+    if not g:
+        return None
+    secs = calendar.timegm((int(g.group(1)), int(g.group(2)), int(g.group(3)), int(g.group(4)), int(g.group(5)), int(g.group(6))))
+    if g.group(9):
+        off = int(g.group(10)) * 3600 + int(g.group(11)) * 60
+        secs -= off if g.group(9) == "+" else -off
+    nanos = int((g.group(7) or ".")[1:].ljust(9, "0") or 0)
+    return (secs, nanos)
+
+
+def parse_scope(m):
+    """Section 13.2: the manifest's request.scope, or None without a request."""
+    if "request" not in m:
+        return None
+    req = obj(m, "request", "malformed_manifest")
+    string(req, "request_id", "malformed_manifest")
+    sc = obj(req, "scope", "malformed_manifest")
+    lo = instant(string(sc, "created_from", "malformed_manifest"))
+    hi = instant(string(sc, "created_until", "malformed_manifest"))
+    if lo is None or hi is None or not lo < hi:
+        raise Reject("malformed_manifest", "scope range")
+    schemes = sc.get("schemes")
+    if schemes is not None and (not isinstance(schemes, list) or not schemes or not all(isinstance(x, str) for x in schemes)):
+        raise Reject("malformed_manifest", "scope.schemes")
+    meta = sc.get("metadata")
+    if meta is not None and (not isinstance(meta, dict) or not meta or not all(isinstance(x, str) for x in meta.values())):
+        raise Reject("malformed_manifest", "scope.metadata")
+    return {"from": lo, "until": hi, "schemes": schemes, "metadata": meta}
+
+
+def in_scope(record, scope):
+    t = instant(record["created_at"])
+    if not (scope["from"] <= t < scope["until"]):
+        return False
+    if scope["schemes"] is not None and record["card"].get("scheme") not in scope["schemes"]:
+        return False
+    if scope["metadata"] is not None:
+        md = record.get("metadata") or {}
+        if any(md.get(k) != v for k, v in scope["metadata"].items()):
+            return False
+    return True
+
+
+def check_signature(m, trust_pem):
+    """Section 13.3, before any key is used: present, valid CMS by a trusted signer, over this manifest."""
+    if "signature" not in m:
+        raise Reject("signature_missing", "no signature")
+    der = b64(m, "signature", 1, MAX_MANIFEST)
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise Reject("signature_invalid", "openssl is needed to check signatures")
+    with tempfile.TemporaryDirectory() as tmp:
+        sig, trust, out = (os.path.join(tmp, n) for n in ("sig.der", "trust.pem", "content.json"))
+        open(sig, "wb").write(der)
+        open(trust, "wb").write(trust_pem)
+        p = subprocess.run([openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig,
+                            "-CAfile", trust, "-out", out], capture_output=True)
+        if p.returncode != 0:
+            raise Reject("signature_invalid", "openssl cms -verify: " + p.stderr.decode("utf-8", "replace").strip())
+        signed = open(out, "rb").read()
+    try:
+        content = json.loads(signed.decode("utf-8"), object_pairs_hook=lambda p: no_duplicates(p, "signature_invalid"))
+    except (UnicodeDecodeError, ValueError) as e:
+        if isinstance(e, Reject):
+            raise
+        raise Reject("signature_invalid", "signed content is not JSON")
+    unsigned = {k: v for k, v in m.items() if k != "signature"}
+    if content != unsigned:
+        raise Reject("signature_invalid", "the signature covers another manifest")
 
 
 def check_record(line):
@@ -253,10 +339,17 @@ def check_record(line):
         raise Reject("malformed_record", "not a valid token record")
 
 
-def read(data, key_pem, cert_pem):
+def read(data, key_pem, cert_pem, signer_trust=None, check_scope=False):
     """Returns the plaintext, or raises Reject with the format's reason code."""
     raw_manifest, ciphertext = read_archive(data)
     m = parse_manifest(raw_manifest)
+    scope = None
+    if signer_trust is not None or check_scope:  # a 1.1 reader, configured as the vector says
+        scope = parse_scope(m["json"])
+        if signer_trust is not None:
+            check_signature(m["json"], signer_trust)
+        if check_scope and scope is None:
+            raise Reject("record_out_of_scope", "the manifest records no scope")
     cert = x509.load_pem_x509_certificate(cert_pem)
     fp = "sha256:" + ":".join("%02x" % b for b in hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).digest())
     if fp != m["fingerprint"]:
@@ -289,11 +382,16 @@ def read(data, key_pem, cert_pem):
         raise Reject("record_count_mismatch", "count")
     for line in lines:
         check_record(line.decode("utf-8"))
+    if check_scope:
+        for line in lines:
+            if not in_scope(json.loads(line.decode("utf-8")), scope):
+                raise Reject("record_out_of_scope", "a record is outside the scope")
     return plaintext
 
 
 def main(argv):
-    args = [a for a in argv[1:] if a != "--json"]
+    v10 = "--v1.0" in argv
+    args = [a for a in argv[1:] if a not in ("--json", "--v1.0")]
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
@@ -303,18 +401,25 @@ def main(argv):
     results = []
     for v in index["vectors"]:
         keys = index["keys"][v["key"]]
+        trust = None if v10 or "signer_trust" not in v else load(v["signer_trust"])
         try:
-            plaintext = read(load(v["archive"]), load(keys["private_key"]), load(keys["certificate"]))
+            plaintext = read(load(v["archive"]), load(keys["private_key"]), load(keys["certificate"]),
+                             trust, not v10 and v.get("check_scope", False))
             got = "valid"
         except Reject as e:
             plaintext, got = None, e.reason
-        if v["result"] == "valid":
+        if v10 and "result_1_0" in v:
+            # a 1.0 reader decrypts a 1.1 archive: the plaintext, with the manifest's checksum and count
+            ok = got == "valid" and plaintext == load(v["plaintext_1_0"])
+            expected = "valid"
+        elif v["result"] == "valid":
             ok = (got == "valid" and plaintext == load(v["plaintext"])
                   and "sha256:" + hashlib.sha256(plaintext).hexdigest() == v["checksum"]
                   and plaintext.count(b"\n") == v["record_count"])
+            expected = "valid"
         else:
             ok = got == v["reason"]
-        expected = "valid" if v["result"] == "valid" else v["reason"]
+            expected = v["reason"]
         results.append({"id": v["id"], "expected": expected, "got": got, "passed": ok})
     if "--json" in argv:
         print(json.dumps({"results": results}, indent=1))

@@ -1,5 +1,5 @@
 /**
- * Format v1.0 of Hellgate's encrypted PCI token exports: {@link io.hellgate.export.ExportWriter},
+ * Format v1.0 and v1.1 of Hellgate's encrypted PCI token exports: {@link io.hellgate.export.ExportWriter},
  * {@link io.hellgate.export.ExportReader} and their values.
  */
 module io.hellgate.export.core {

@@ -47,7 +47,21 @@ public class ExportFormatException extends IOException {
     /** The decrypted content is not UTF-8 JSON Lines, or a record is not a valid token record. */
     MALFORMED_RECORD("malformed_record"),
     /** A size limit of the format or of the configured options was exceeded. */
-    LIMIT_EXCEEDED("limit_exceeded");
+    LIMIT_EXCEEDED("limit_exceeded"),
+    /**
+     * Format 1.1: a record is outside the scope of the export request the manifest records (the
+     * writer refuses it; a reader checking scope rejects the export).
+     */
+    RECORD_OUT_OF_SCOPE("record_out_of_scope"),
+    /** Format 1.1: a signature is required (signer trust anchors are configured) but the manifest has none. */
+    SIGNATURE_MISSING("signature_missing"),
+    /**
+     * Format 1.1: the manifest's signature does not verify, does not cover this manifest, or its
+     * signer's certificate is not trusted (chain, validity, key usage, revocation).
+     */
+    SIGNATURE_INVALID("signature_invalid"),
+    /** An export request file ({@link ExportRequest#fromJson}) is not valid. */
+    MALFORMED_REQUEST("malformed_request");
 
     private final String code;
 

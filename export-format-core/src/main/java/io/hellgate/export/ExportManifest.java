@@ -2,6 +2,7 @@ package io.hellgate.export;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,8 +27,14 @@ import java.util.UUID;
  * }</pre>
  */
 public final class ExportManifest {
-  /** The version this library writes. */
+  /** The version this library writes for an export without 1.1 members. */
   public static final String CURRENT_VERSION = "1.0";
+
+  /**
+   * The version this library writes when a 1.1 member ({@code request}, {@code signature}) is
+   * present (docs/format.md section 13).
+   */
+  public static final String VERSION_1_1 = "1.1";
 
   /** The only key-wrapping algorithm of format v1. */
   public static final String ALGORITHM = "RSA-OAEP-256";
@@ -46,6 +53,11 @@ public final class ExportManifest {
   private final byte[] tag;
   private final long recordCount;
   private final String checksum;
+  private final String requestId;
+  private final ExportRequest.Scope scope;
+  private final byte[] signature;
+  /** The bytes this manifest was parsed from; null for a manifest made by the writer. */
+  private final byte[] parsedFrom;
 
   ExportManifest(
       String version,
@@ -61,7 +73,11 @@ public final class ExportManifest {
       byte[] iv,
       byte[] tag,
       long recordCount,
-      String checksum) {
+      String checksum,
+      String requestId,
+      ExportRequest.Scope scope,
+      byte[] signature,
+      byte[] parsedFrom) {
     this.version = Objects.requireNonNull(version);
     this.exportId = Objects.requireNonNull(exportId);
     this.createdAt = Objects.requireNonNull(createdAt);
@@ -76,6 +92,20 @@ public final class ExportManifest {
     this.tag = tag.clone();
     this.recordCount = recordCount;
     this.checksum = Objects.requireNonNull(checksum);
+    if ((requestId == null) != (scope == null)) {
+      throw new IllegalArgumentException("request_id and scope go together");
+    }
+    this.requestId = requestId;
+    this.scope = scope;
+    this.signature = signature == null ? null : signature.clone();
+    this.parsedFrom = parsedFrom;
+  }
+
+  /** This manifest with {@code signature} set; the writer's last step. */
+  ExportManifest withSignature(byte[] signature) {
+    return new ExportManifest(version, exportId, createdAt, createdAtText, guardianInstance, recipientSubject,
+        recipientIssuer, recipientSerial, recipientFingerprint, encryptedKey, iv, tag, recordCount, checksum,
+        requestId, scope, signature, null);
   }
 
   /** {@code version}, for example {@code "1.0"}; the reader accepts any {@code 1.x}. */
@@ -152,6 +182,46 @@ public final class ExportManifest {
     return checksum;
   }
 
+  /**
+   * {@code request.request_id} (format 1.1): the export request this export answers, if the
+   * manifest records one. Readable without a key ({@link ExportReader#readManifest}); like every
+   * manifest claim it is authenticated only by a verified signature
+   * ({@code ExportReader.Options.Builder#signatureVerifier}).
+   */
+  public Optional<String> requestId() {
+    return Optional.ofNullable(requestId);
+  }
+
+  /** {@code request.scope} (format 1.1): the scope the export's records were written under, if recorded. */
+  public Optional<ExportRequest.Scope> scope() {
+    return Optional.ofNullable(scope);
+  }
+
+  /**
+   * {@code signature} (format 1.1), decoded: a DER CMS SignedData over this manifest without its
+   * {@code signature} member, if the export is signed (a copy). Present says nothing about
+   * validity: only a reader configured with a verifier checks it.
+   */
+  public Optional<byte[]> signature() {
+    return signature == null ? Optional.empty() : Optional.of(signature.clone());
+  }
+
+  byte[] signatureUnsafe() {
+    return signature;
+  }
+
+  /** The bytes this manifest was parsed from, or null for the writer's manifest. */
+  byte[] parsedFromUnsafe() {
+    return parsedFrom;
+  }
+
+  /**
+   * The JSON a signature over this manifest signs: {@link #toJson()} without {@code signature}.
+   */
+  byte[] unsignedJson() {
+    return ManifestCodec.write(this, false);
+  }
+
   /** The canonical {@code manifest.json} bytes for this manifest, as the writer emits them. */
   public byte[] toJson() {
     return ManifestCodec.write(this);
@@ -183,6 +253,8 @@ public final class ExportManifest {
         + recipientFingerprint
         + ", record_count="
         + recordCount
+        + (requestId == null ? "" : ", request_id=" + requestId)
+        + (signature == null ? "" : ", signed")
         + "}";
   }
 }

@@ -3,19 +3,13 @@ package io.hellgate.export;
 import io.hellgate.export.ExportFormatException.Reason;
 import io.hellgate.export.internal.AesGcm;
 import io.hellgate.export.internal.ChunkedGcm;
-import io.hellgate.export.internal.Hex;
-import io.hellgate.export.internal.LineScanner;
 import io.hellgate.export.internal.Spool;
-import io.hellgate.export.internal.SharingPipeline;
-import io.hellgate.export.internal.StoredBlockFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,12 +73,12 @@ import javax.crypto.Cipher;
  * }</pre>
  */
 public final class ExportReader implements Closeable {
-  /** Read size of pass 1 and of unverified streaming. */
-  private static final int STREAM_READ = 128 * 1024;
-  /** Exports at least this large are verified on two threads. */
-  private static final long PARALLEL_MIN_BYTES = 1 << 20;
-  private static final int PIPELINE_BUFFERS = 4;
-
+  // The read path, one class per pass or responsibility (all package-private):
+  // DataKeyUnwrap (step 3 of docs/format.md section 8), VerificationPass (step 4: tag, framing,
+  // count, optionally checksum and records; RecordCheck), ContentChecks (the decisions),
+  // ReleasePass (step 5: chunks re-authenticated, optionally the checksum) reading ReleaseSource
+  // (the file again) or the spool, StreamingPass (unverified streaming), LineCursor (lines).
+  // This class holds the state machine and the public API.
   private enum State {
     OPEN,
     RELEASING,
@@ -100,34 +94,27 @@ public final class ExportReader implements Closeable {
   private State state = State.OPEN;
 
   private final Path sourcePath; // set when opened from a file: pass 2 re-reads it, no spool
-  /** Where the data entry starts in the decompressed stream, for pass 2's in-place read. */
-  private long dataOffset;
   /** Whether pass 2 read the file's stored blocks in place; for tests. */
   boolean releaseReadInPlace;
 
   // Release machinery.
-  private Release release; // verified mode: pass 2
-  private Verification streaming; // unverified streaming mode
-  private InputStream cipherSource; // unverified streaming mode
-  private boolean finishScanAtEnd;
-  private byte[] cbuf; // unverified streaming mode
-  private byte[] pbuf; // the plaintext lines are released from
-  private int ppos;
-  private int plim;
-  private byte[] carry = new byte[1024];
-  private int carryLen;
-  private byte[] lineArray;
-  private int lineOff;
-  private int lineLen;
-  private long linesReleased;
+  private ReleasePass release; // verified mode: pass 2
+  private StreamingPass streaming; // unverified streaming mode
+  private PlaintextChunks chunks; // whichever of the two releases
+  private final LineCursor lines;
+  /** The verified signature, or null without a verifier. */
+  private final ManifestVerifier.Verified signature;
 
   private ExportReader(Options options, ArchiveScanner scanner, Path sourcePath) throws IOException {
     this.options = options;
     this.sourcePath = sourcePath;
     this.scanner = scanner;
+    this.lines = new LineCursor(options.maxLineBytes);
     this.spool = new Spool(options.spoolDirectory, options.memorySpoolBytes);
     try {
       this.manifest = ManifestCodec.parse(scanner.readManifest(spool));
+      // Format 1.1: the signature, before any key is used (docs/format.md section 13.3).
+      this.signature = options.signatureVerifier == null ? null : SignatureCheck.check(manifest, options.signatureVerifier);
     } catch (IOException | RuntimeException e) {
       spool.close();
       scanner.close();
@@ -191,6 +178,16 @@ public final class ExportReader implements Closeable {
     }
   }
 
+  /**
+   * The manifest's verified signature (format 1.1): who signed it, when, with the validated chain.
+   * Present only with {@link Options.Builder#signatureVerifier}, which then has already required a
+   * valid signature covering this manifest, before any decryption; empty without it (a signature
+   * the manifest carries is then not checked: see {@link ExportManifest#signature()}).
+   */
+  public java.util.Optional<ManifestVerifier.Verified> verifiedSignature() {
+    return java.util.Optional.ofNullable(signature);
+  }
+
   /** The manifest, available before anything is decrypted. Its claims are verified by {@link #verify()}. */
   public ExportManifest manifest() {
     return manifest;
@@ -244,21 +241,24 @@ public final class ExportReader implements Closeable {
    */
   private void authenticate(boolean content) throws IOException {
     try {
-      byte[] key = unwrapDataKey();
-      Verification v;
+      ExportRequest.Scope scope = null;
+      if (options.checkScope) {
+        scope = manifest.scope().orElseThrow(() -> new ExportFormatException(
+            Reason.RECORD_OUT_OF_SCOPE, "the manifest records no request scope to check the records against"));
+      }
+      byte[] key = DataKeyUnwrap.unwrap(manifest, options.keys);
+      VerificationPass v;
       Cipher releaseKeystream;
       ChunkedGcm releaseTags;
       try {
-        v = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, content, true, options.validateRecords);
+        v = new VerificationPass(key, manifest.ivUnsafe(), options.maxLineBytes, content, true, options.validateRecords, scope);
         releaseKeystream = AesGcm.keystream(key, manifest.ivUnsafe());
         releaseTags = ChunkedGcm.recordingEncryptor(key, manifest.ivUnsafe());
       } finally {
         Arrays.fill(key, (byte) 0);
       }
       boolean reread = sourcePath != null && scanner.dataPending();
-      if (reread) {
-        dataOffset = scanner.dataOffset();
-      }
+      ReleaseSource file = reread ? new ReleaseSource(sourcePath, scanner, options.maxDataBytes) : null;
       if (scanner.dataPending()) {
         v.run(scanner.dataStream(), reread ? null : spool, scanner.dataSize());
         scanner.finish();
@@ -272,12 +272,13 @@ public final class ExportReader implements Closeable {
       }
       v.check(manifest);
       release =
-          new Release(
-              reread ? this::reopenData : spool::openInput,
+          new ReleasePass(
+              reread ? () -> reopen(file) : spool::openInput,
               releaseKeystream,
               releaseTags,
               v.tagger,
-              content ? null : new ReleaseChecksum(v.tagger.bytes()));
+              content ? null : new ReleasePass.Checksum(v.tagger.bytes()));
+      chunks = release;
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
@@ -290,90 +291,18 @@ public final class ExportReader implements Closeable {
     }
   }
 
-  private static AuthenticationFailedException changedFile(IOException cause) {
-    AuthenticationFailedException t = new AuthenticationFailedException(
-        Reason.TAMPERED_CONTENT,
-        "the archive file changed after it was authenticated" + (cause == null ? "" : ": " + cause.getMessage()));
-    if (cause != null) {
-      t.initCause(cause);
-    }
-    return t;
-  }
-
-  /**
-   * Opens the archive file again at its data entry, for the release pass. The file may have
-   * changed since pass 1: every chunk read from it is checked against pass 1's chunk tags before
-   * any of it is released.
-   */
-  private InputStream reopenData() throws IOException {
-    if (scanner.readInPlace()) {
-      // Pass 1 read the reference writer's stored blocks in place: so does this pass, without
-      // inflating (the chunk tags authenticate what is read). The file can only have changed since.
-      InputStream blocks;
-      try {
-        blocks = StoredBlockFile.open(sourcePath, dataOffset, scanner.dataSize());
-      } catch (StoredBlockFile.Mismatch | java.io.EOFException e) {
-        throw changedFile(e);
-      }
-      if (blocks == null) {
-        throw changedFile(null);
-      }
-      releaseReadInPlace = true;
-      return new java.io.FilterInputStream(blocks) {
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          try {
-            return super.read(b, off, len);
-          } catch (StoredBlockFile.Mismatch | java.io.EOFException e) {
-            // Shortened or rewritten under the walk: as tampered as a changed byte, which the
-            // chunk tags would catch. Other I/O errors and interruption pass through.
-            throw changedFile(e);
-          }
-        }
-      };
-    }
-    // Any other layout: inflate again.
-    InputStream in = Files.newInputStream(sourcePath);
-    try {
-      ArchiveScanner again = ArchiveScanner.open(in).maxDataBytes(options.maxDataBytes);
-      again.readManifest(null);
-      if (!again.dataPending()) {
-        throw new AuthenticationFailedException(
-            Reason.TAMPERED_CONTENT, "the archive file changed after it was verified: its data entry moved");
-      }
-      InputStream data = again.dataStream();
-      return new java.io.FilterInputStream(data) {
-        @Override
-        public void close() throws IOException {
-          again.close();
-        }
-      };
-    } catch (IOException | RuntimeException e) {
-      in.close();
-      throw e;
-    }
+  /** The archive file again, for the release pass (every chunk is re-authenticated there). */
+  private InputStream reopen(ReleaseSource file) throws IOException {
+    InputStream in = file.open();
+    releaseReadInPlace = file.readInPlace();
+    return in;
   }
 
   private void startStreaming() throws IOException {
     try {
-      byte[] key = unwrapDataKey();
-      try {
-        streaming = new Verification(key, manifest.ivUnsafe(), options.maxLineBytes, true, false, false);
-      } finally {
-        Arrays.fill(key, (byte) 0);
-      }
-      if (scanner.dataPending()) {
-        cipherSource = scanner.dataStream();
-        finishScanAtEnd = true;
-      } else {
-        // The data came before the manifest and is spooled: check the rest of the archive now,
-        // before anything is released.
-        scanner.finish();
-        spool.seal();
-        cipherSource = spool.openInput();
-      }
-      cbuf = new byte[STREAM_READ];
-      pbuf = new byte[STREAM_READ];
+      streaming = StreamingPass.start(
+          DataKeyUnwrap.unwrap(manifest, options.keys), manifest, options.maxLineBytes, scanner, spool);
+      chunks = streaming;
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
@@ -384,53 +313,6 @@ public final class ExportReader implements Closeable {
       spool.close();
       throw new IllegalStateException("this JDK lacks AES-CTR or AES-GCM", e);
     }
-  }
-
-  private byte[] unwrapDataKey() throws WrongKeyException {
-    String expected = manifest.recipientFingerprint();
-    List<RecipientKey> candidates = new ArrayList<>();
-    for (RecipientKey k : options.keys) {
-      if (k.fingerprint().map(expected::equals).orElse(false)) {
-        candidates.add(k);
-      }
-    }
-    boolean matched = !candidates.isEmpty();
-    if (!matched) {
-      for (RecipientKey k : options.keys) {
-        if (k.fingerprint().isEmpty()) {
-          candidates.add(k);
-        }
-      }
-    }
-    if (candidates.isEmpty()) {
-      throw new WrongKeyException(
-          "no configured key is for this export: it was encrypted to "
-              + expected
-              + " ("
-              + RecordValidation.printable(manifest.recipientSubject())
-              + "); configured: "
-              + options.keys.stream().map(k -> k.fingerprint().orElse("?")).reduce((a, b) -> a + ", " + b).orElse("none"));
-    }
-    GeneralSecurityException last = null;
-    for (RecipientKey k : candidates) {
-      try {
-        byte[] key = k.unwrapper().unwrap(manifest.encryptedKeyUnsafe());
-        if (key != null && key.length == AesGcm.KEY_BYTES) {
-          return key;
-        }
-        if (key != null) {
-          Arrays.fill(key, (byte) 0);
-        }
-        last = new GeneralSecurityException("unwrapped key has the wrong length");
-      } catch (GeneralSecurityException | RuntimeException e) {
-        last = e instanceof GeneralSecurityException ? (GeneralSecurityException) e : new GeneralSecurityException(e);
-      }
-    }
-    throw new WrongKeyException(
-        (matched
-                ? "the key for " + expected + " could not unwrap the data key (wrong private key, or encrypted_key was changed)"
-                : "none of the configured keys could unwrap the data key; this export was encrypted to " + expected),
-        last);
   }
 
   /**
@@ -447,7 +329,7 @@ public final class ExportReader implements Closeable {
     if (options.validateRecords && options.unverifiedStreaming) {
       parseLine(); // verified reads checked every record in pass 1
     }
-    return new String(lineArray, lineOff, lineLen, StandardCharsets.UTF_8);
+    return lines.string();
   }
 
   /**
@@ -472,17 +354,8 @@ public final class ExportReader implements Closeable {
     if (options.validateRecords && options.unverifiedStreaming) {
       parseLine(); // verified reads checked every record in pass 1
     }
-    if (lineArray != viewArray) {
-      // One read-only view per backing buffer, sliced per line: one allocation per line, not three.
-      viewArray = lineArray;
-      view = java.nio.ByteBuffer.wrap(lineArray).asReadOnlyBuffer();
-    }
-    return view.slice(lineOff, lineLen);
+    return lines.bytes();
   }
-
-  /** The array {@link #view} is a read-only view of. */
-  private byte[] viewArray;
-  private java.nio.ByteBuffer view;
 
   /**
    * The next record, or {@code null} at the end.
@@ -502,16 +375,16 @@ public final class ExportReader implements Closeable {
   /** The current line as a record; a line that is not one fails the reader. */
   private TokenRecord parseLine() throws ExportFormatException {
     try {
-      return RecordCodec.parse(lineArray, lineOff, lineLen);
+      return lines.record();
     } catch (RecordCodec.InvalidRecord e) {
       state = State.FAILED;
-      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + linesReleased + ": " + e.getMessage());
+      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + lines.lines() + ": " + e.getMessage());
     }
   }
 
   /** Lines (records) released so far. */
   public long linesRead() {
-    return linesReleased;
+    return lines.lines();
   }
 
   /**
@@ -534,88 +407,20 @@ public final class ExportReader implements Closeable {
       throw new IllegalStateException("reader is " + state.name().toLowerCase());
     }
     try {
-      while (true) {
-        int nl = LineScanner.indexOfNewline(pbuf, ppos, plim);
-        if (nl >= 0) {
-          if (carryLen == 0) {
-            lineArray = pbuf;
-            lineOff = ppos;
-            lineLen = nl - ppos;
-          } else {
-            appendCarry(ppos, nl - ppos);
-            lineArray = carry;
-            lineOff = 0;
-            lineLen = carryLen;
-            carryLen = 0;
-          }
-          ppos = nl + 1;
-          linesReleased++;
-          return true;
-        }
-        appendCarry(ppos, plim - ppos);
-        ppos = plim;
-        if (!refill()) {
-          if (carryLen > 0) {
-            throw new ExportFormatException(Reason.MALFORMED_RECORD, "last line does not end in \\n");
-          }
-          finishRelease();
-          return false;
-        }
+      if (lines.advance(chunks)) {
+        return true;
       }
+      finishRelease();
+      return false;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;
     }
   }
 
-  private void appendCarry(int from, int len) throws ExportFormatException {
-    if (len == 0) {
-      return;
-    }
-    if (carryLen + len > options.maxLineBytes) {
-      throw new ExportFormatException(
-          Reason.MALFORMED_RECORD, "line " + (linesReleased + 1) + " is longer than " + options.maxLineBytes + " bytes");
-    }
-    if (carryLen + len > carry.length) {
-      byte[] bigger = Arrays.copyOf(carry, Math.max(carryLen + len, carry.length * 2));
-      Arrays.fill(carry, (byte) 0); // plaintext: the old array is not left behind
-      carry = bigger;
-    }
-    System.arraycopy(pbuf, from, carry, carryLen, len);
-    carryLen += len;
-  }
-
-  private boolean refill() throws IOException {
-    if (release != null) {
-      byte[] p = release.next();
-      if (p == null) {
-        return false;
-      }
-      pbuf = p;
-      plim = release.length();
-      ppos = 0;
-      return true;
-    }
-    int n = cipherSource.read(cbuf, 0, STREAM_READ);
-    if (n < 0) {
-      return false;
-    }
-    try {
-      streaming.process(cbuf, n, pbuf);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("decryption failed", e);
-    }
-    plim = n;
-    ppos = 0;
-    return true;
-  }
-
   private void finishRelease() throws IOException {
     if (streaming != null) {
-      if (finishScanAtEnd) {
-        scanner.finish();
-      }
-      streaming.check(manifest);
+      streaming.finish(manifest);
     } else {
       release.finish(manifest);
     }
@@ -627,12 +432,7 @@ public final class ExportReader implements Closeable {
     if (release != null) {
       release.stop();
     }
-    if (pbuf != null) {
-      Arrays.fill(pbuf, (byte) 0);
-    }
-    Arrays.fill(carry, (byte) 0);
-    viewArray = null;
-    view = null;
+    lines.wipe();
   }
 
   /** Deletes the spool and releases the archive. */
@@ -644,8 +444,8 @@ public final class ExportReader implements Closeable {
     state = State.CLOSED;
     wipeBuffers();
     try {
-      if (cipherSource != null) {
-        cipherSource.close();
+      if (streaming != null) {
+        streaming.close();
       }
       if (release != null) {
         release.closeSource();
@@ -655,363 +455,6 @@ public final class ExportReader implements Closeable {
         spool.close();
       } finally {
         scanner.close();
-      }
-    }
-  }
-
-  /**
-   * Pass 1 (or, in unverified streaming mode, the only pass): the GCM tag, recomputed by
-   * decrypting with AES-CTR and encrypting again in chunks ({@link ChunkedGcm}), which also yields
-   * a tag per 1 MiB chunk for the release pass; also framing and count, and optionally SHA-256.
-   */
-  private static final class Verification {
-    private final Cipher keystream;
-    final ChunkedGcm tagger;
-    private final MessageDigest sha256;
-    private final LineScanner lines;
-    /** Every line parsed as a record, or null when records are not validated in this pass. */
-    private final RecordCheck records;
-    private final byte[] scratch = new byte[STREAM_READ + AesGcm.TAG_BYTES];
-
-    /**
-     * @param checksum whether to compute SHA-256 here too (else the release pass does)
-     * @param validateRecords whether to parse every line as a record here too
-     */
-    Verification(byte[] key, byte[] iv, int maxLineBytes, boolean checksum, boolean recordChunkTags,
-        boolean validateRecords) throws GeneralSecurityException {
-      this.keystream = AesGcm.keystream(key, iv);
-      this.tagger = recordChunkTags ? ChunkedGcm.recordingEncryptor(key, iv) : ChunkedGcm.encryptor(key, iv);
-      this.sha256 = checksum ? MessageDigest.getInstance("SHA-256") : null;
-      this.lines = new LineScanner(maxLineBytes);
-      this.records = validateRecords ? new RecordCheck(maxLineBytes) : null;
-    }
-
-    /** The framing scan, and the record check if there is one. */
-    private void scan(byte[] p, int n) {
-      lines.scan(p, 0, n);
-      if (records != null) {
-        records.scan(p, 0, n);
-      }
-    }
-
-    /** Decrypts {@code n} (at most 128 KiB) bytes of {@code c} into {@code p} and feeds every check. */
-    void process(byte[] c, int n, byte[] p) throws GeneralSecurityException {
-      AesGcm.ctr(keystream, c, 0, n, p, 0);
-      tagger.update(p, 0, n, scratch, 0);
-      digest(p, n);
-    }
-
-    private void digest(byte[] p, int n) {
-      if (sha256 != null) {
-        AesGcm.digest(sha256, p, 0, n);
-      }
-      scan(p, n);
-    }
-
-    void run(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
-      try {
-        runAll(source, copyTo, expectedSize);
-      } finally {
-        if (records != null) {
-          records.wipe(); // the carried line is plaintext, whatever happened
-        }
-      }
-    }
-
-    private void runAll(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
-      if (expectedSize >= PARALLEL_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
-        runPipelined(source, copyTo);
-      } else {
-        byte[] c = new byte[STREAM_READ];
-        byte[] p = new byte[STREAM_READ];
-        try {
-          for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
-            if (copyTo != null) {
-              copyTo.write(c, 0, n);
-            }
-            process(c, n, p);
-          }
-        } finally {
-          Arrays.fill(p, (byte) 0);
-        }
-      }
-      if (tagger.bytes() != expectedSize) {
-        throw new ExportFormatException(Reason.MALFORMED_ARCHIVE, "data entry is truncated");
-      }
-    }
-
-    /**
-     * The same pass on two cores ({@link SharingPipeline}): this thread reads, spools and decrypts;
-     * the worker scans the framing; the tag (when the checksum is left to pass 2) or SHA-256 (when
-     * it is computed here; the tag then stays on this thread) runs on whichever thread is idle.
-     * Four 128 KiB buffers circulate between them.
-     */
-    private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
-      boolean checksum = sha256 != null;
-      byte[] c = new byte[STREAM_READ];
-      SharingPipeline pipeline =
-          new SharingPipeline(
-              PIPELINE_BUFFERS,
-              STREAM_READ,
-              "export-reader-verify",
-              checksum ? (p, n) -> AesGcm.digest(sha256, p, 0, n) : (p, n) -> tagger.update(p, 0, n, scratch, 0),
-              this::scan);
-      boolean done = false;
-      try {
-        for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
-          if (copyTo != null) {
-            copyTo.write(c, 0, n);
-          }
-          byte[] p = pipeline.take();
-          if (p == null) {
-            break;
-          }
-          AesGcm.ctr(keystream, c, 0, n, p, 0);
-          if (checksum) {
-            tagger.update(p, 0, n, scratch, 0);
-          }
-          pipeline.submit(p, n);
-        }
-        pipeline.drain();
-        done = true;
-      } finally {
-        pipeline.stop(!done);
-      }
-      Throwable failure = pipeline.failure();
-      if (failure instanceof GeneralSecurityException) {
-        throw (GeneralSecurityException) failure; // as if the tag had run on this thread
-      }
-      if (failure instanceof RuntimeException) {
-        throw (RuntimeException) failure;
-      }
-      if (failure instanceof Error) {
-        throw (Error) failure;
-      }
-      if (failure != null) {
-        throw new IllegalStateException("verification job failed", failure);
-      }
-    }
-
-    void check(ExportManifest manifest) throws ExportFormatException {
-      try {
-        tagger.finish(scratch, 0);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("GCM tag computation failed", e);
-      }
-      if (!MessageDigest.isEqual(tagger.tag(), manifest.tagUnsafe())) {
-        throw new AuthenticationFailedException(
-            Reason.TAMPERED_CONTENT,
-            "AES-GCM authentication failed: the ciphertext, IV, tag or wrapped key was changed");
-      }
-      if (sha256 != null) {
-        checkChecksum(manifest, sha256);
-      }
-      checkLines(manifest, lines);
-      if (records != null) {
-        if (records.error() != null) {
-          throw new ExportFormatException(Reason.MALFORMED_RECORD, records.error());
-        }
-      }
-    }
-  }
-
-  /** Throws if pass 2's hashing failed (a bug: SHA-256 throws nothing checked). */
-  private static void workerFailed(SharingPipeline pipeline) {
-    if (pipeline.failure() != null) {
-      throw new IllegalStateException("verification worker failed", pipeline.failure());
-    }
-  }
-
-  /** The manifest's checksum, which the tag does not cover. */
-  private static void checkChecksum(ExportManifest manifest, MessageDigest sha256) throws ExportFormatException {
-    String checksum = "sha256:" + Hex.encode(sha256.digest());
-    if (!checksum.equals(manifest.checksum())) {
-      throw new AuthenticationFailedException(
-          Reason.CHECKSUM_MISMATCH,
-          "decrypted content has checksum " + checksum + " but the manifest says " + manifest.checksum());
-    }
-  }
-
-  /** The framing, and the manifest's count, which the tag does not cover. */
-  private static void checkLines(ExportManifest manifest, LineScanner lines) throws ExportFormatException {
-    lines.finish();
-    if (lines.error() != null) {
-      throw new ExportFormatException(Reason.MALFORMED_RECORD, "decrypted content is not valid JSON Lines: " + lines.error());
-    }
-    if (lines.lines() != manifest.recordCount()) {
-      throw new AuthenticationFailedException(
-          Reason.RECORD_COUNT_MISMATCH,
-          "decrypted content has " + lines.lines() + " records but the manifest says " + manifest.recordCount());
-    }
-  }
-
-  /**
-   * The checksum, computed during the release pass when {@link #verify()} did not. With a second
-   * core, each authenticated chunk is hashed while this thread releases its lines (the tag already
-   * covers them, and pass 1 checked framing and count: the checksum restates the tag), by the
-   * worker when it is idle, or by this thread when it has no free buffer.
-   */
-  private static final class ReleaseChecksum {
-    final MessageDigest sha256;
-    final SharingPipeline hasher;
-
-    ReleaseChecksum(long bytes) {
-      try {
-        this.sha256 = MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("this JDK lacks SHA-256", e);
-      }
-      this.hasher =
-          bytes > ChunkedGcm.CHUNK_BYTES && Runtime.getRuntime().availableProcessors() > 1
-              ? new SharingPipeline(
-                  3, ChunkedGcm.CHUNK_BYTES, "export-reader-check", (p, n) -> AesGcm.digest(sha256, p, 0, n), (p, n) -> {})
-              : null;
-    }
-  }
-
-  /**
-   * Pass 2: reads the ciphertext again (the re-opened archive file or the spool) one 1 MiB
-   * chunk at a time, decrypts it, recomputes the chunk's GCM tag and releases the chunk only if
-   * that tag equals the one pass 1 recorded. So whatever the source holds now, only authenticated
-   * plaintext is released, and a changed source fails as tampered content.
-   */
-  private static final class Release {
-    interface Source {
-      InputStream open() throws IOException;
-    }
-
-    private final Source opener;
-    private InputStream source;
-    private final Cipher keystream;
-    private final ChunkedGcm tags;
-    private final ChunkedGcm expected;
-    private final long total;
-    private final ReleaseChecksum checksum;
-    private final byte[] cbuf = new byte[ChunkedGcm.CHUNK_BYTES + AesGcm.TAG_BYTES];
-    private final byte[] ownBuffer;
-    /** The buffer whose lines are being released (with a hashing worker). */
-    private byte[] current;
-    private int length;
-    private long done;
-    private long chunk;
-
-    /** {@code opener} is called at the first {@link #next()}, not before: the source is read then. */
-    Release(Source opener, Cipher keystream, ChunkedGcm tags, ChunkedGcm expected, ReleaseChecksum checksum) {
-      this.opener = opener;
-      this.keystream = keystream;
-      this.tags = tags;
-      this.expected = expected;
-      this.total = expected.bytes();
-      this.checksum = checksum;
-      this.ownBuffer = checksum != null && checksum.hasher != null ? null : new byte[ChunkedGcm.CHUNK_BYTES];
-    }
-
-    /** Whether the checksum is computed in this pass (and so not yet confirmed). */
-    boolean checksumPending() {
-      return checksum != null;
-    }
-
-    /**
-     * The next authenticated chunk of plaintext, or null at the end. Valid until the next call: with
-     * a hashing worker, the chunk is hashed there while this thread releases its lines. That rests
-     * on the pipeline handing out its three buffers in the order it frees them (first in, first
-     * out, freed in submission order), so the buffer taken here is never the one just released
-     * from; checked below, since a wrong buffer would release overwritten lines.
-     */
-    byte[] next() throws IOException {
-      if (done == total) {
-        return null;
-      }
-      SharingPipeline hasher = checksum != null ? checksum.hasher : null;
-      if (hasher == null) {
-        int len = prepare(ownBuffer);
-        if (checksum != null) {
-          AesGcm.digest(checksum.sha256, ownBuffer, 0, len);
-        }
-        length = len;
-        return ownBuffer;
-      }
-      byte[] p = hasher.take();
-      if (p == null) {
-        workerFailed(hasher);
-        throw new IllegalStateException("hashing worker stopped");
-      }
-      if (p == current) {
-        throw new IllegalStateException("the hashing pipeline handed out the buffer still being released");
-      }
-      int len = prepare(p);
-      hasher.submit(p, len);
-      current = p;
-      length = len;
-      return p;
-    }
-
-    /** Reads, decrypts and authenticates the next chunk into {@code p}; returns its length. */
-    private int prepare(byte[] p) throws IOException {
-      if (source == null) {
-        source = opener.open();
-      }
-      int len = (int) Math.min(ChunkedGcm.CHUNK_BYTES, total - done);
-      for (int off = 0; off < len; ) {
-        int n = source.read(cbuf, off, len - off);
-        if (n < 0) {
-          throw changed();
-        }
-        off += n;
-      }
-      try {
-        AesGcm.ctr(keystream, cbuf, 0, len, p, 0);
-        tags.update(p, 0, len, cbuf, 0);
-        if (done + len == total) {
-          tags.finish(cbuf, 0);
-        }
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("decryption failed", e);
-      }
-      if (!tags.sameChunkTag(chunk, expected)) {
-        Arrays.fill(p, 0, len, (byte) 0);
-        throw changed();
-      }
-      chunk++;
-      done += len;
-      return len;
-    }
-
-    int length() {
-      return length;
-    }
-
-    private AuthenticationFailedException changed() {
-      return new AuthenticationFailedException(
-          Reason.TAMPERED_CONTENT,
-          "the ciphertext changed after it was authenticated (chunk " + chunk + " no longer matches; was the archive file modified while it was read?)");
-    }
-
-    /** At the end of the release: the check left to this pass. */
-    void finish(ExportManifest manifest) throws IOException {
-      if (checksum != null) {
-        if (checksum.hasher != null) {
-          checksum.hasher.drain(); // hashing here what the worker has not
-          checksum.hasher.stop(false);
-          workerFailed(checksum.hasher);
-        }
-        checkChecksum(manifest, checksum.sha256);
-      }
-    }
-
-    void closeSource() throws IOException {
-      if (source != null) {
-        source.close();
-      }
-    }
-
-    /** Stops the hashing worker, if any, and wipes the plaintext buffers. */
-    void stop() {
-      if (checksum != null && checksum.hasher != null) {
-        checksum.hasher.stop(true);
-      }
-      if (ownBuffer != null) {
-        Arrays.fill(ownBuffer, (byte) 0);
       }
     }
   }
@@ -1032,6 +475,8 @@ public final class ExportReader implements Closeable {
     private final long maxDataBytes;
     private final java.util.function.LongConsumer progress;
     private final boolean validateRecords;
+    private final ManifestVerifier signatureVerifier;
+    private final boolean checkScope;
 
     private Options(Builder b) {
       this.keys = List.copyOf(b.keys);
@@ -1042,6 +487,8 @@ public final class ExportReader implements Closeable {
       this.maxDataBytes = b.maxDataBytes;
       this.progress = b.progress;
       this.validateRecords = b.validateRecords;
+      this.signatureVerifier = b.signatureVerifier;
+      this.checkScope = b.checkScope;
     }
 
 
@@ -1061,6 +508,8 @@ public final class ExportReader implements Closeable {
       private long maxDataBytes = AesGcm.MAX_PLAINTEXT_BYTES;
       private java.util.function.LongConsumer progress;
       private boolean validateRecords;
+      private ManifestVerifier signatureVerifier;
+      private boolean checkScope;
 
       private Builder() {}
 
@@ -1158,11 +607,43 @@ public final class ExportReader implements Closeable {
       }
 
       /**
+       * Format 1.1 origin authentication: require a signature that {@code verifier} accepts
+       * (see {@code io.hellgate.export.crypto.ManifestSignatures#verifier()}) and whose signed
+       * content is this manifest without its {@code signature} member (as a JSON value).
+       * {@link ExportReader#open} checks it right after parsing the manifest, before any key is
+       * used: an unsigned export fails with {@link Reason#SIGNATURE_MISSING}, a bad or untrusted
+       * signature, or one over other manifest content, with {@link Reason#SIGNATURE_INVALID}.
+       * The result is {@link ExportReader#verifiedSignature()}. By default none: a signature is
+       * then neither required nor checked.
+       */
+      public Builder signatureVerifier(ManifestVerifier verifier) {
+        this.signatureVerifier = verifier;
+        return this;
+      }
+
+      /**
+       * Format 1.1: check in the verification pass that every record is in the scope the
+       * manifest records ({@link ExportManifest#scope()}, by {@link ExportRequest.Scope#includes});
+       * the first record outside it, or a manifest without a scope, fails {@link ExportReader#verify()}
+       * (or the first read) with {@link Reason#RECORD_OUT_OF_SCOPE}, naming the record's line and
+       * the criterion, and nothing is released. Records are parsed in that pass, as with
+       * {@link #validateRecords}. Not with {@link #unverifiedStreaming}. The scope is a manifest
+       * claim: compare it with your request (or rely on {@link #signatureVerifier}). Default off.
+       */
+      public Builder checkScope(boolean checkScope) {
+        this.checkScope = checkScope;
+        return this;
+      }
+
+      /**
        * Validates and builds.
        *
        * @throws IllegalStateException if no key was added
        */
       public Options build() {
+        if (checkScope && unverifiedStreaming) {
+          throw new IllegalStateException("checkScope needs the verification pass; it cannot be combined with unverifiedStreaming");
+        }
         if (keys.isEmpty()) {
           throw new IllegalStateException("at least one key is required");
         }

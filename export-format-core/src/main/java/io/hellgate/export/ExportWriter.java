@@ -51,6 +51,11 @@ import java.util.UUID;
  * With pinned {@link Options.Builder#exportId}, {@link Options.Builder#clock} and
  * {@link Options.Builder#random}, the archive bytes are identical on every run and JVM.
  *
+ * <p><b>Format 1.1.</b> With {@link Options.Builder#request} the manifest records the export
+ * request's ID and scope and every record must be in scope; with {@link Options.Builder#signer} the
+ * manifest is signed (CMS SignedData, docs/format.md section 13). Either makes the manifest
+ * version {@code "1.1"}; without both the output is exactly format 1.0.
+ *
  * <p><b>Lifecycle.</b> {@link #finish()} completes the export; {@link #close()} without
  * {@code finish()} aborts it and writes nothing, so an exception inside a try-with-resources block
  * never produces a truncated export. After any failure the writer is unusable.
@@ -131,7 +136,7 @@ public final class ExportWriter implements Closeable {
     if (path != null) {
       this.spool = null;
       try {
-        this.inPlace = new InPlaceArchive(path, templateManifest().toJson().length);
+        this.inPlace = new InPlaceArchive(path, sign(templateManifest()).toJson().length);
       } catch (IOException | RuntimeException e) {
         Arrays.fill(dataKey, (byte) 0);
         throw e;
@@ -161,8 +166,9 @@ public final class ExportWriter implements Closeable {
 
   private ExportManifest manifest(Instant created, UUID exportId, byte[] wrapped, byte[] tag, long count, byte[] digest) {
     var cert = options.recipient.certificate();
+    ExportRequest request = options.request;
     return new ExportManifest(
-        ExportManifest.CURRENT_VERSION,
+        request != null || options.signer != null ? ExportManifest.VERSION_1_1 : ExportManifest.CURRENT_VERSION,
         exportId,
         created,
         DateTimeFormatter.ISO_INSTANT.format(created),
@@ -175,7 +181,26 @@ public final class ExportWriter implements Closeable {
         iv,
         tag,
         count,
-        "sha256:" + Hex.encode(digest));
+        "sha256:" + Hex.encode(digest),
+        request == null ? null : request.requestId(),
+        request == null ? null : request.scope(),
+        null,
+        null);
+  }
+
+  /**
+   * Format 1.1: the manifest with its {@code signature} over the manifest's JSON without it, if a
+   * signer is configured; otherwise the manifest as it is.
+   */
+  private ExportManifest sign(ExportManifest unsigned) throws IOException {
+    if (options.signer == null) {
+      return unsigned;
+    }
+    byte[] signature = options.signer.sign(unsigned.unsignedJson(), unsigned.createdAt());
+    if (signature == null || signature.length == 0 || signature.length > ManifestCodec.MAX_MANIFEST_BYTES / 2) {
+      throw new IOException("the ManifestSigner returned no signature or an oversized one");
+    }
+    return unsigned.withSignature(signature);
   }
 
   /** A builder for writer options. */
@@ -233,6 +258,7 @@ public final class ExportWriter implements Closeable {
   public void write(TokenRecord record) throws IOException {
     Objects.requireNonNull(record, "record");
     checkOpen();
+    checkScope(record);
     lineBuffer.reset();
     RecordCodec.write(record, lineBuffer);
     append(lineBuffer.getCurrentSegment(), 0, lineBuffer.getCurrentSegmentLength(), lineBuffer);
@@ -262,13 +288,15 @@ public final class ExportWriter implements Closeable {
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    if (!options.unvalidatedLines) {
+    if (!options.unvalidatedLines || options.request != null) {
+      TokenRecord parsed;
       try {
-        RecordCodec.parse(bytes, 0, bytes.length);
+        parsed = RecordCodec.parse(bytes, 0, bytes.length);
       } catch (RecordCodec.InvalidRecord e) {
         // Not fatal: the caller may skip the line and go on.
         throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + e.getMessage());
       }
+      checkScope(parsed);
     }
     append(bytes, 0, bytes.length, null);
   }
@@ -317,14 +345,31 @@ public final class ExportWriter implements Closeable {
     if (problem != null) {
       throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
     }
-    if (!options.unvalidatedLines) {
+    if (!options.unvalidatedLines || options.request != null) {
+      TokenRecord parsed;
       try {
-        RecordCodec.parse(b, off, len);
+        parsed = RecordCodec.parse(b, off, len);
       } catch (RecordCodec.InvalidRecord e) {
         throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + e.getMessage());
       }
+      checkScope(parsed);
     }
     append(b, off, len, null);
+  }
+
+  /**
+   * Refuses a record outside the request's scope: nothing of it is written and, as for a malformed
+   * line, the writer stays usable (the caller may skip it and go on).
+   */
+  private void checkScope(TokenRecord record) throws ExportFormatException {
+    if (options.request != null) {
+      String why = options.request.scope().mismatch(record);
+      if (why != null) {
+        throw new ExportFormatException(
+            Reason.RECORD_OUT_OF_SCOPE,
+            "record " + (records + 1) + " is outside the scope of request " + options.request.requestId() + ": " + why);
+      }
+    }
   }
 
   private void append(byte[] b, int off, int len, ByteArrayBuilder reused) throws IOException {
@@ -517,6 +562,7 @@ public final class ExportWriter implements Closeable {
               tag,
               records,
               sha256.digest());
+      manifest = sign(manifest);
       if (inPlace != null) {
         inPlace.finish(manifest);
       } else {
@@ -616,6 +662,8 @@ public final class ExportWriter implements Closeable {
     private final Path spoolDirectory;
     private final int memorySpoolBytes;
     private final boolean unvalidatedLines;
+    private final ExportRequest request;
+    private final ManifestSigner signer;
 
     private Options(Builder b) {
       this.recipient = b.recipient;
@@ -626,6 +674,8 @@ public final class ExportWriter implements Closeable {
       this.spoolDirectory = b.spoolDirectory;
       this.memorySpoolBytes = b.memorySpoolBytes;
       this.unvalidatedLines = b.unvalidatedLines;
+      this.request = b.request;
+      this.signer = b.signer;
     }
 
 
@@ -645,6 +695,8 @@ public final class ExportWriter implements Closeable {
       private Path spoolDirectory;
       private int memorySpoolBytes = 8 << 20;
       private boolean unvalidatedLines;
+      private ExportRequest request;
+      private ManifestSigner signer;
 
       private Builder() {}
 
@@ -716,9 +768,38 @@ public final class ExportWriter implements Closeable {
       }
 
       /**
+       * The export request this export answers (format 1.1): the manifest records its
+       * {@code request_id} and {@code scope} (never its contacts or use case) and is written as
+       * version {@code "1.1"}; every record must be in {@link ExportRequest#scope()}, or
+       * {@link ExportWriter#write} and the line methods refuse it with
+       * {@link Reason#RECORD_OUT_OF_SCOPE} (raw lines are then parsed even with
+       * {@link #unvalidatedLines}). {@link #build()} requires the recipient to be the request's
+       * certificate. By default none: a 1.0 export.
+       */
+      public Builder request(ExportRequest request) {
+        this.request = request;
+        return this;
+      }
+
+      /**
+       * Format 1.1 origin authentication: {@link ExportWriter#finish()} signs the manifest (without
+       * its {@code signature} member) with {@code signer} and adds the CMS SignedData as
+       * {@code signature}; the manifest is written as version {@code "1.1"}. Because the manifest
+       * holds the tag, the wrapped key and the plaintext checksum, a valid signature binds the
+       * whole export. Get one from {@code io.hellgate.export.crypto.ManifestSignatures#signer()}.
+       * For a {@code Path} target the signer is also called once when the writer opens, to size
+       * the manifest's reserved space. By default none: unsigned.
+       */
+      public Builder signer(ManifestSigner signer) {
+        this.signer = signer;
+        return this;
+      }
+
+      /**
        * Validates and builds.
        *
-       * @throws IllegalStateException if the recipient or guardian instance is missing
+       * @throws IllegalStateException if the recipient or guardian instance is missing, or the
+       *     recipient is not the request's certificate
        */
       public Options build() {
         if (recipient == null) {
@@ -729,6 +810,11 @@ public final class ExportWriter implements Closeable {
         }
         if (spoolDirectory != null && !Files.isDirectory(spoolDirectory)) {
           throw new IllegalStateException("spoolDirectory " + spoolDirectory + " is not a directory");
+        }
+        if (request != null && !request.recipientFingerprint().equals(recipient.fingerprint())) {
+          throw new IllegalStateException(
+              "recipient " + recipient.fingerprint() + " is not the certificate of request " + request.requestId()
+                  + " (" + request.recipientFingerprint() + ")");
         }
         if (random == null) {
           random = new SecureRandom();

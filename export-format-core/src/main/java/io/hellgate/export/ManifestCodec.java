@@ -2,8 +2,6 @@ package io.hellgate.export;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -12,7 +10,6 @@ import io.hellgate.export.ExportFormatException.Reason;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -32,15 +29,26 @@ final class ManifestCodec {
 
   private ManifestCodec() {}
 
+  /** The writer's pretty printer: two-space indent, {@code "name": value}, {@code \n} line ends. */
+  static DefaultPrettyPrinter pretty() {
+    return new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+  }
+
   static byte[] write(ExportManifest m) {
+    return write(m, true);
+  }
+
+  /**
+   * The manifest's JSON; without {@code withSignature}, the bytes a signature signs: the same
+   * members without {@code signature} (which is always last).
+   */
+  static byte[] write(ExportManifest m, boolean withSignature) {
     ByteArrayBuilder out = new ByteArrayBuilder(1024);
-    DefaultPrettyPrinter pretty =
-        new DefaultPrettyPrinter(
-                Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"));
     try (JsonGenerator g = RecordCodec.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-      g.setPrettyPrinter(pretty);
+      g.setPrettyPrinter(pretty());
       Base64.Encoder b64 = Base64.getEncoder();
       g.writeStartObject();
       g.writeStringField("version", m.version());
@@ -63,6 +71,16 @@ final class ManifestCodec {
       g.writeNumberField("record_count", m.recordCount());
       g.writeStringField("checksum", m.checksum());
       g.writeEndObject();
+      if (m.requestId().isPresent()) {
+        g.writeObjectFieldStart("request");
+        g.writeStringField("request_id", m.requestId().get());
+        g.writeFieldName("scope");
+        RequestCodec.writeScope(g, m.scope().get());
+        g.writeEndObject();
+      }
+      if (withSignature && m.signatureUnsafe() != null) {
+        g.writeStringField("signature", b64.encodeToString(m.signatureUnsafe()));
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("in-memory JSON generation failed", e);
@@ -72,38 +90,7 @@ final class ManifestCodec {
   }
 
   static ExportManifest parse(byte[] json) throws ExportFormatException {
-    // Strict UTF-8 JSON: Jackson would otherwise skip a BOM and auto-detect UTF-16/32.
-    if (json.length >= 3 && (json[0] & 0xff) == 0xef && (json[1] & 0xff) == 0xbb && (json[2] & 0xff) == 0xbf) {
-      throw malformed("manifest.json starts with a byte order mark; it must be UTF-8 without one");
-    }
-    for (byte b : json) {
-      if (b == 0) {
-        throw malformed("manifest.json contains a NUL byte (it must be UTF-8 JSON)");
-      }
-    }
-    try {
-      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(json));
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw malformed("manifest.json is not valid UTF-8");
-    }
-    Map<String, Object> root;
-    try (JsonParser p = RecordCodec.FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw malformed("manifest.json must be a JSON object");
-      }
-      root = object(p, "");
-      if (p.nextToken() != null) {
-        throw malformed("manifest.json has data after its JSON object");
-      }
-    } catch (ExportFormatException e) {
-      throw e;
-    } catch (IOException e) {
-      throw malformed("manifest.json is not valid JSON", e);
-    }
-
+    Map<String, Object> root = JsonTree.parseObject(json, "manifest.json", Reason.MALFORMED_MANIFEST);
     String version = string(root, "version");
     Matcher v = VERSION.matcher(version);
     if (!v.matches()) {
@@ -159,6 +146,17 @@ final class ManifestCodec {
     if (!CHECKSUM.matcher(checksum).matches()) {
       throw malformed("content.checksum must be sha256: and 64 lowercase hex digits");
     }
+    String requestId = null;
+    ExportRequest.Scope scope = null;
+    if (root.containsKey("request")) {
+      Map<String, Object> request = object(root, "request");
+      requestId = string(request, "request.request_id");
+      if (!ExportRequest.REQUEST_ID.matcher(requestId).matches()) {
+        throw malformed("request.request_id must be 1 to 128 of A-Z a-z 0-9 . _ : - starting with a letter or digit");
+      }
+      scope = RequestCodec.parseScope(object(request, "request.scope"), "request.scope", false, Reason.MALFORMED_MANIFEST);
+    }
+    byte[] signature = root.containsKey("signature") ? base64(root, "signature", 1, MAX_MANIFEST_BYTES) : null;
     return new ExportManifest(
         version,
         UUID.fromString(exportId),
@@ -173,56 +171,19 @@ final class ManifestCodec {
         iv,
         tag,
         (Long) count,
-        checksum);
+        checksum,
+        requestId,
+        scope,
+        signature,
+        json);
   }
-
-  /** A JSON object as a map of strings, longs, nested maps and (for anything else) a marker. */
-  private static Map<String, Object> object(JsonParser p, String path) throws IOException {
-    Map<String, Object> map = new HashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (t) {
-        case START_OBJECT:
-          map.put(name, object(p, path + name + "."));
-          break;
-        case VALUE_STRING:
-          map.put(name, p.getText());
-          break;
-        case VALUE_NUMBER_INT:
-          map.put(
-              name,
-              p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? OTHER : (Object) p.getLongValue());
-          break;
-        default:
-          p.skipChildren();
-          map.put(name, OTHER);
-      }
-    }
-    return map;
-  }
-
-  private static final Object OTHER = new Object();
 
   private static String string(Map<String, Object> map, String path) throws ExportFormatException {
-    Object value = map.get(leaf(path));
-    if (!(value instanceof String)) {
-      throw malformed(path + (value == null ? " is missing" : " must be a string"));
-    }
-    if (!RecordValidation.isWellFormed((String) value)) {
-      // an escaped lone surrogate (\ud800): not Unicode text (section 2)
-      throw malformed(path + " contains an unpaired surrogate");
-    }
-    return (String) value;
+    return JsonTree.string(map, path, Reason.MALFORMED_MANIFEST);
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> object(Map<String, Object> map, String path) throws ExportFormatException {
-    Object value = map.get(leaf(path));
-    if (!(value instanceof Map)) {
-      throw malformed(path + (value == null ? " is missing" : " must be an object"));
-    }
-    return (Map<String, Object>) value;
+    return JsonTree.object(map, path, Reason.MALFORMED_MANIFEST);
   }
 
   private static byte[] base64(Map<String, Object> map, String path, int min, int max)
@@ -244,15 +205,8 @@ final class ManifestCodec {
     return bytes;
   }
 
-  private static String leaf(String path) {
-    return path.substring(path.lastIndexOf('.') + 1);
-  }
-
   private static ExportFormatException malformed(String message) {
     return new ExportFormatException(Reason.MALFORMED_MANIFEST, message);
   }
 
-  private static ExportFormatException malformed(String message, Throwable cause) {
-    return new ExportFormatException(Reason.MALFORMED_MANIFEST, message, cause);
-  }
 }

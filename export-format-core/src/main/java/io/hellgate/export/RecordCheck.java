@@ -10,13 +10,22 @@ import io.hellgate.export.internal.LineScanner;
  */
 final class RecordCheck {
   private final int maxLineBytes;
+  /** Format 1.1: the scope every record must be in, or null. */
+  private final ExportRequest.Scope scope;
+  private boolean outOfScope;
   private byte[] carry = new byte[0];
   private int carryLen;
   private long line;
   private String error;
 
   RecordCheck(int maxLineBytes) {
+    this(maxLineBytes, null);
+  }
+
+  /** Also checks that every record is in {@code scope} (if not null), by {@link ExportRequest.Scope#mismatch}. */
+  RecordCheck(int maxLineBytes, ExportRequest.Scope scope) {
     this.maxLineBytes = maxLineBytes;
+    this.scope = scope;
   }
 
   /** Checks the complete lines of the next chunk of the stream. */
@@ -57,11 +66,25 @@ final class RecordCheck {
   }
 
   private void check(byte[] b, int off, int len) {
+    TokenRecord record;
     try {
-      RecordCodec.parse(b, off, len);
+      record = RecordCodec.parse(b, off, len);
     } catch (RecordCodec.InvalidRecord e) {
       error = "line " + line + ": " + e.getMessage();
+      return;
     }
+    if (scope != null) {
+      String why = scope.mismatch(record);
+      if (why != null) {
+        outOfScope = true;
+        error = "record " + line + " is outside the manifest's request scope: " + why;
+      }
+    }
+  }
+
+  /** Whether {@link #error()} is a record outside the scope (rather than a malformed record). */
+  boolean outOfScope() {
+    return outOfScope;
   }
 
   /** The first record that is not valid, as "line N: what", or null. */

@@ -31,6 +31,9 @@ final class ArchiveArgs {
           + "consumer validates every record itself.")
   boolean skipRecordValidation;
 
+  /** Set by a command that adds reader options of its own (verify: signer trust, scope check). */
+  java.util.function.Consumer<ExportReader.Options.Builder> formatOneOne;
+
   /**
    * A stream that never asks the file for its position: {@code skip} reads and discards and
    * {@code available} says 0, since a pipe cannot seek ("Illegal seek").
@@ -64,6 +67,9 @@ final class ArchiveArgs {
     keys.load().forEach(options::key);
     if (maxSize != null) {
       options.maxDataBytes(Sizes.parse(maxSize));
+    }
+    if (formatOneOne != null) {
+      formatOneOne.accept(options); // verify's format 1.1 options (signature, scope)
     }
     AtomicLong read = new AtomicLong();
     options.progress(read::set);

@@ -31,6 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
     customSynopsis = {
       "export-tool encrypt [-hV] --cert=CERT.pem --in=tokens.jsonl",
       "         --out=export.tgz [--instance=ID]",
+      "         [--request=request.json] [--sign-key=KEY.pem --sign-cert=CERT.pem",
+      "          | --sign-pkcs12=FILE.p12 | --sign-pkcs11=CONFIG [--sign-alias=ALIAS]]",
       "         (--trust=ROOTS.pem [--chain=INTERMEDIATES.pem] [--crl=FILE]...",
       "          [--ocsp] [--soft-fail-revocation] [--at=RFC3339-TIME]",
       "          [--private-pki --policy-oid=OID...] [--dedicated]",
@@ -64,6 +66,8 @@ final class EncryptCommand implements Callable<Integer> {
       description = "guardian_instance to record (default: ${DEFAULT-VALUE}).")
   String instance;
 
+  @Mixin SigningOptions formatOneOne;
+
   @Override
   public Integer call() throws Exception {
     ExportTool.requireNotDirectory(in);
@@ -86,7 +90,9 @@ final class EncryptCommand implements Callable<Integer> {
       decision.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w.code() + ": " + Printable.escape(w.message())));
       recipient = decision.acceptedRecipient();
     }
-    ExportWriter.Options options = ExportWriter.options().recipient(recipient).guardianInstance(instance).build();
+    ExportWriter.Options.Builder builder = ExportWriter.options().recipient(recipient).guardianInstance(instance);
+    formatOneOne.apply(builder, recipient); // format 1.1: --request, --sign-*
+    ExportWriter.Options options = builder.build();
     ExportManifest manifest;
     try (InputStream input = Files.newInputStream(in);
         ExportWriter w = ExportWriter.open(out, options)) {
@@ -96,6 +102,7 @@ final class EncryptCommand implements Callable<Integer> {
     var o = spec.commandLine().getOut();
     o.println("wrote " + Printable.escape(out) + ": " + manifest.recordCount() + " records, " + manifest.checksum());
     o.println("recipient: " + Printable.escape(manifest.recipientSubject() + " (" + manifest.recipientFingerprint() + ")"));
+    SigningOptions.report(o, manifest);
     o.flush();
     return ExportTool.OK;
   }

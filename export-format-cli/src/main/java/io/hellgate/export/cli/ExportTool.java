@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       DecryptCommand.class,
       VerifyCommand.class,
       InspectCommand.class,
+      RequestCommand.class,
       BenchCommand.class
     })
 public final class ExportTool implements Runnable {

@@ -33,6 +33,16 @@ final class InspectCommand implements Callable<Integer> {
     out.println("  fingerprint:     " + Printable.escape(m.recipientFingerprint()));
     out.println("record_count:      " + m.recordCount() + " (claimed; run verify to check)");
     out.println("checksum:          " + Printable.escape(m.checksum()) + " (claimed; run verify to check)");
+    if (m.requestId().isPresent()) { // format 1.1
+      out.println("request_id:        " + Printable.escape(m.requestId().get()) + " (claimed)");
+      out.println("scope:             " + Printable.escape(m.scope().get().toString()) + " (claimed)");
+    }
+    var signer = io.hellgate.export.crypto.ManifestSignatures.unverifiedSigner(m);
+    if (signer.isPresent()) {
+      out.println("signed by:         " + Printable.escape(signer.get().getSubjectX500Principal().getName())
+          + " (NOT verified; run verify --signer-trust)");
+      out.println("  signer issuer:   " + Printable.escape(signer.get().getIssuerX500Principal().getName()));
+    }
     out.flush();
     return ExportTool.OK;
   }

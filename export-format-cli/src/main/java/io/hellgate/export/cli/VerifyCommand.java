@@ -20,8 +20,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin ArchiveArgs input;
 
+  @Mixin VerifyRequestOptions formatOneOne;
+
   @Override
   public Integer call() throws Exception {
+    formatOneOne.prepare();
+    if (formatOneOne.request != null) {
+      formatOneOne.checkManifest(ExportReader.readManifest(input.archive)); // before any decryption
+    }
+    input.formatOneOne = formatOneOne::apply;
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
       ExportManifest m = reader.manifest();
       var out = spec.commandLine().getOut();
@@ -30,6 +37,7 @@ final class VerifyCommand implements Callable<Integer> {
       out.println("record_count: " + m.recordCount());
       out.println("checksum:     " + Printable.escape(m.checksum()));
       out.println("recipient:    " + Printable.escape(m.recipientSubject() + " (" + m.recipientFingerprint() + ")"));
+      formatOneOne.confirm(out, reader);
       out.flush();
     }
     return ExportTool.OK;

@@ -34,10 +34,13 @@ final class SoftHsm {
   final Path recipientConfig;
   /** SunPKCS11 configuration of the token "empty" (never gets a key). */
   final Path emptyConfig;
+  /** SunPKCS11 configuration of the token "signer" (manifest signing keys, format 1.1). */
+  final Path signerConfig;
 
-  private SoftHsm(Path recipientConfig, Path emptyConfig) {
+  private SoftHsm(Path recipientConfig, Path emptyConfig, Path signerConfig) {
     this.recipientConfig = recipientConfig;
     this.emptyConfig = emptyConfig;
+    this.signerConfig = signerConfig;
   }
 
   /** The tokens, or a skipped test with the reason. */
@@ -52,7 +55,7 @@ final class SoftHsm {
       Path tokens = freshTokenDirectory();
       Files.createDirectories(confFile.getParent());
       Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-      instance = new SoftHsm(token(library, "recipient"), token(library, "empty"));
+      instance = new SoftHsm(token(library, "recipient"), token(library, "empty"), token(library, "signer"));
     }
     return instance;
   }

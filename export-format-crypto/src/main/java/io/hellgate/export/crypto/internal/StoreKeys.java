@@ -37,6 +37,25 @@ public final class StoreKeys {
 
   /** Loads an entry from a PKCS#12 file. Does not zero {@code password}. */
   public static Entry pkcs12(Path file, String alias, char[] password) throws IOException {
+    return pkcs12(file, alias, password, RSA_ONLY);
+  }
+
+  /** A signing key (EC or RSA) from a PKCS#12 file. Does not zero {@code password}. */
+  public static Entry pkcs12Signing(Path file, String alias, char[] password) throws IOException {
+    return pkcs12(file, alias, password, SIGNING);
+  }
+
+  /** A signing key (EC or RSA) in a PKCS#11 token. Does not zero {@code pin}. */
+  public static Entry pkcs11Signing(Path config, String alias, char[] pin) throws IOException {
+    Provider provider = pkcs11Provider(config);
+    KeyStore store = pkcs11Store(provider, config, pin);
+    return entry(store, alias, null, "PKCS#11 token (" + config + ")", provider, SIGNING);
+  }
+
+  private static final java.util.Set<String> RSA_ONLY = java.util.Set.of("RSA");
+  private static final java.util.Set<String> SIGNING = java.util.Set.of("RSA", "EC");
+
+  private static Entry pkcs12(Path file, String alias, char[] password, java.util.Set<String> algorithms) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new KeySourceException(Reason.NOT_FOUND, "no such PKCS#12 file: " + file);
     }
@@ -55,7 +74,7 @@ public final class StoreKeys {
     } catch (GeneralSecurityException e) {
       throw new KeySourceException(Reason.MALFORMED, file + " is not a readable PKCS#12 key store", e);
     }
-    return entry(store, alias, password, "PKCS#12 file " + file, null);
+    return entry(store, alias, password, "PKCS#12 file " + file, null, algorithms);
   }
 
   /**
@@ -65,7 +84,7 @@ public final class StoreKeys {
   public static Entry pkcs11(Path config, String alias, char[] pin) throws IOException {
     Provider provider = pkcs11Provider(config);
     KeyStore store = pkcs11Store(provider, config, pin);
-    return entry(store, alias, null, "PKCS#11 token (" + config + ")", provider);
+    return entry(store, alias, null, "PKCS#11 token (" + config + ")", provider, RSA_ONLY);
   }
 
   /** A SunPKCS11 provider configured from {@code config}. */
@@ -106,8 +125,8 @@ public final class StoreKeys {
     }
   }
 
-  private static Entry entry(KeyStore store, String alias, char[] password, String source, Provider provider)
-      throws KeySourceException {
+  private static Entry entry(KeyStore store, String alias, char[] password, String source, Provider provider,
+      java.util.Set<String> algorithms) throws KeySourceException {
     try {
       List<String> keyAliases = new ArrayList<>();
       for (String a : Collections.list(store.aliases())) {
@@ -133,8 +152,9 @@ public final class StoreKeys {
       }
       Key key = store.getKey(chosen, password);
       Certificate certificate = store.getCertificate(chosen);
-      if (!(key instanceof PrivateKey) || !"RSA".equals(key.getAlgorithm())) {
-        throw new KeySourceException(Reason.MALFORMED, source + ": entry \"" + chosen + "\" is not an RSA private key");
+      if (!(key instanceof PrivateKey) || !algorithms.contains(key.getAlgorithm())) {
+        throw new KeySourceException(Reason.MALFORMED, source + ": entry \"" + chosen + "\" is not an "
+            + String.join(" or ", new java.util.TreeSet<>(algorithms).descendingSet()) + " private key");
       }
       if (!(certificate instanceof X509Certificate)) {
         throw new KeySourceException(Reason.NOT_FOUND, source + ": entry \"" + chosen + "\" has no X.509 certificate");

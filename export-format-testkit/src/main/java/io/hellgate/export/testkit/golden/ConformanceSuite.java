@@ -110,7 +110,8 @@ public final class ConformanceSuite {
   }
 
   /**
-   * This library's {@link ExportReader} as an {@link Implementation}: reads the raw lines with
+   * This library's {@link ExportReader} as an {@link Implementation} (with the vector's signer
+   * trust and scope check for format 1.1 vectors): reads the raw lines with
    * {@code validateRecords(true)} (so a malformed record releases nothing), keeping whatever was
    * released before a rejection; then, for an accepted archive, parses every record with
    * {@link ExportReader#nextRecord()} in a second read, and reports its rejection if typed
@@ -118,17 +119,28 @@ public final class ConformanceSuite {
    */
   public static Implementation exportReader() {
     return v -> {
-      RecipientKey key = RecipientKey.of(v.privateKey(), v.certificate());
+      ExportReader.Options.Builder builder =
+          ExportReader.options().key(RecipientKey.of(v.privateKey(), v.certificate())).checkScope(v.checkScope());
+      if (v.signerTrustPem().isPresent()) {
+        try {
+          // the vectors carry no CRLs for their test signer: revocation is not what they exercise
+          builder.signatureVerifier(io.hellgate.export.crypto.ManifestSignatures.verifier()
+              .trustAnchorsPem(v.signerTrustPem().get()).softFailRevocation(true).build());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      ExportReader.Options typed = builder.build();
+      ExportReader.Options raw = builder.validateRecords(true).build();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()),
-          ExportReader.options().key(key).validateRecords(true).build())) {
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), raw)) {
         for (String line; (line = r.nextLine()) != null; ) {
           out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
       } catch (ExportFormatException e) {
         return Outcome.rejectedAfterReleasing(e.reason().code(), out.toByteArray());
       }
-      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), ExportReader.options().key(key).build())) {
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), typed)) {
         while (r.nextRecord() != null) {
           // typed reading must accept what the raw read accepted
         }
@@ -152,7 +164,7 @@ public final class ConformanceSuite {
       for (JsonNode n : index.get("vectors")) {
         JsonNode key = index.get("keys").get(n.get("key").asText());
         boolean valid = n.get("result").asText().equals("valid");
-        out.add(
+        Vector vector =
             new Vector(
                 n.get("id").asText(),
                 n.get("description").asText(),
@@ -162,7 +174,11 @@ public final class ConformanceSuite {
                 valid ? null : n.get("reason").asText(),
                 valid ? n.get("record_count").asLong() : -1,
                 valid ? n.get("checksum").asText() : null,
-                valid ? source.read(n.get("plaintext").asText()) : null));
+                valid ? source.read(n.get("plaintext").asText()) : null);
+        if (n.has("signer_trust")) {
+          vector.formatOneOne(source.read(n.get("signer_trust").asText()), n.path("check_scope").asBoolean(false));
+        }
+        out.add(vector);
       }
       return List.copyOf(out);
     } catch (IOException e) {

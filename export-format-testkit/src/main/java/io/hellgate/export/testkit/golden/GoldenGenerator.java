@@ -84,6 +84,7 @@ public final class GoldenGenerator {
     g.writerMade();
     g.readerVariants();
     g.invalid();
+    g.formatOneOne();
     Files.write(dir.resolve("vectors.json"), g.indexJson());
     return g.index.size();
   }
@@ -238,6 +239,57 @@ public final class GoldenGenerator {
           ? t.description() + "; tag, checksum and count are correct" : t.description();
       invalid(id, description, t.reason(), cut ? CUT : "generator", t.make(source, t.goldenPosition()));
     }
+  }
+
+  // ---------------------------------------------------------------- format 1.1
+
+  /**
+   * Format 1.1 (docs/format.md section 13): read with signer trust {@code keys/signer-root-cert.pem}
+   * and the scope check. Every one decrypts with a 1.0 reader, which ignores the new members
+   * ({@code result_1_0}).
+   */
+  private void formatOneOne() throws IOException, GeneralSecurityException {
+    FormatOneOneVectors f = new FormatOneOneVectors(dir, recipient);
+    byte[] plaintext = plaintextOf("valid-small");
+    byte[] valid = f.write("v11-signed", f.signer("signer", "v11-signed"));
+    valid11("v11-signed", "1.1: a request (ID and scope) and an ECDSA P-256 CMS signature by a trusted signer; all records in scope",
+        valid, plaintext);
+    invalid11("v11-untrusted-signer", "1.1: a valid signature by a signer that does not chain to the signer trust anchor",
+        "signature_invalid", f.write("v11-untrusted-signer", f.signer("untrusted-signer", "v11-untrusted-signer")), plaintext);
+    String m = FormatOneOneVectors.manifest(valid);
+    invalid11("v11-changed-member", "1.1: guardian_instance changed after signing",
+        "signature_invalid", FormatOneOneVectors.withManifest(valid,
+            FormatOneOneVectors.replaceOnce(m, GoldenSet.GUARDIAN, "evil-cluster.on-hellgate.cloud")), plaintext);
+    invalid11("v11-scope-changed", "1.1: request.scope.created_until changed after signing",
+        "signature_invalid", FormatOneOneVectors.withManifest(valid,
+            FormatOneOneVectors.replaceOnce(m, FormatOneOneVectors.UNTIL.toString(), "2099-01-01T00:00:00Z")), plaintext);
+    byte[] unsigned = f.write("v11-unsigned", null);
+    invalid11("v11-unsigned", "1.1: a request but no signature, where the reader requires one",
+        "signature_missing", unsigned, plaintext);
+    String narrow = FormatOneOneVectors.replaceOnce(FormatOneOneVectors.manifest(unsigned),
+        FormatOneOneVectors.UNTIL.toString(), FormatOneOneVectors.NARROW_UNTIL);
+    invalid11("v11-record-outside-scope", "1.1: validly signed, but the third record was created after the scope's created_until",
+        "record_out_of_scope", FormatOneOneVectors.withManifest(unsigned,
+            FormatOneOneVectors.signed(narrow, f.signer("signer", "v11-record-outside-scope"))), plaintext);
+  }
+
+  private void valid11(String id, String description, byte[] archive, byte[] plaintext) {
+    valid(id, description, "ExportWriter", archive, plaintext);
+    mark11(plaintext, id);
+  }
+
+  private void invalid11(String id, String description, String reason, byte[] archive, byte[] plaintext) {
+    invalid(id, description, reason, archive);
+    mark11(plaintext, id);
+  }
+
+  private void mark11(byte[] plaintext, String id) {
+    Map<String, Object> v = index.get(index.size() - 1);
+    v.put("signer_trust", "keys/signer-root-cert.pem");
+    v.put("check_scope", true);
+    v.put("result_1_0", "valid");
+    v.put("plaintext_1_0", "plaintext/" + id + ".jsonl");
+    write("plaintext/" + id + ".jsonl", plaintext);
   }
 
   // ---------------------------------------------------------------- output

@@ -28,6 +28,8 @@ public final class Vector {
   private final long recordCount;
   private final String checksum;
   private final byte[] plaintext;
+  private byte[] signerTrustPem;
+  private boolean checkScope;
 
   Vector(
       String id,
@@ -150,6 +152,26 @@ public final class Vector {
   /** For a valid case, the exact decrypted JSON Lines bytes (a copy); empty otherwise. */
   public byte[] plaintext() {
     return plaintext == null ? new byte[0] : plaintext.clone();
+  }
+
+  /** Format 1.1 vectors: marks the vector as read with signer trust and the scope check. */
+  Vector formatOneOne(byte[] signerTrustPem, boolean checkScope) {
+    this.signerTrustPem = signerTrustPem;
+    this.checkScope = checkScope;
+    return this;
+  }
+
+  /**
+   * Format 1.1: the signer trust anchors (PEM) a reader must be configured with for this vector
+   * (a signature is then required), or empty for a vector that needs none.
+   */
+  public Optional<byte[]> signerTrustPem() {
+    return signerTrustPem == null ? Optional.empty() : Optional.of(signerTrustPem.clone());
+  }
+
+  /** Format 1.1: whether the reader must check every record against the manifest's scope. */
+  public boolean checkScope() {
+    return checkScope;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.hellgate.export.testkit.jqwik;
 
 import io.hellgate.export.Card;
+import io.hellgate.export.ExportRequest;
 import io.hellgate.export.TokenRecord;
 import io.hellgate.export.testkit.SyntheticRecords;
 import io.hellgate.export.testkit.golden.Layout;
@@ -18,7 +19,8 @@ import net.jqwik.api.Tuple;
 
 /**
  * jqwik arbitraries for the export format: token records across the edges of the record spec
- * (docs/format.md, 6.2), whole plaintexts, archive layouts, tamperings and their positions. Each
+ * (docs/format.md, 6.2), whole plaintexts, archive layouts, tamperings and their positions, and
+ * format 1.1 export requests and scopes. Each
  * shrinks towards a small, readable value (short ASCII text, the first test prefix and the shortest
  * PAN, few records, position 0). {@link ExportArbitraryProvider} makes them the default for
  * {@code @ForAll TokenRecord}, {@code Card}, {@code Plaintext} and {@code Layout}.
@@ -257,6 +259,59 @@ public final class ExportArbitraries {
     return Arbitraries.frequencyOf(
         Tuple.of(2, Arbitraries.integers().between(0, 64)),
         Tuple.of(1, Arbitraries.integers().between(0, 1 << 24)));
+  }
+
+  /**
+   * Format 1.1 scopes (docs/format.md, section 13): a half-open {@code created_at} window inside
+   * the years most generated records fall in, mostly any scheme else one or two, sometimes a metadata filter
+   * ({@code channel} is {@code web} or {@code pos}, as SyntheticRecords writes it), optional
+   * {@code system} and {@code batch} labels. So generated records land both inside and outside.
+   */
+  public static Arbitrary<ExportRequest.Scope> scopes() {
+    return Combinators.combine(
+            Arbitraries.longs().between(1_600_000_000L, 2_000_000_000L), Arbitraries.longs().between(1, 400_000_000L),
+            Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(java.util.Set.<String>of())),
+                Tuple.of(1, Arbitraries.of(SCHEMES).set().ofMinSize(1).ofMaxSize(2))),
+            Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.just("")), Tuple.of(1, Arbitraries.of("web", "pos"))),
+            requestText(20).injectNull(0.7), requestText(20).injectNull(0.7))
+        .as((from, width, schemes, channel, system, batch) -> {
+          ExportRequest.Scope.Builder b = ExportRequest.Scope.builder()
+              .createdFrom(Instant.ofEpochSecond(from)).createdUntil(Instant.ofEpochSecond(from + width)).system(system).batch(batch);
+          schemes.forEach(b::scheme);
+          if (!channel.isEmpty()) {
+            b.metadata("channel", channel);
+          }
+          return b.build();
+        });
+  }
+
+  /**
+   * Format 1.1 export requests for the golden recipient certificate
+   * ({@link io.hellgate.export.testkit.golden.GoldenKeys#recipientCertificate()}), with
+   * {@link #scopes()}, Unicode text fields up to their limits, and request ids of the allowed
+   * alphabet ({@code A-Z a-z 0-9 . _ : -}, 1 to 128, starting with a letter or digit).
+   */
+  public static Arbitrary<ExportRequest> requests() {
+    String pem = io.hellgate.export.testkit.Pem.certificate(io.hellgate.export.testkit.golden.GoldenKeys.recipientCertificate());
+    Arbitrary<String> requestIds = Combinators.combine(
+            Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9').ofLength(1),
+            Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('.', '_', ':', '-').ofMaxLength(127))
+        .as(String::concat);
+    Arbitrary<String> field = Arbitraries.frequencyOf(
+        Tuple.of(6, requestText(30)), Tuple.of(1, Arbitraries.just("f".repeat(256))));
+    return Combinators.combine(requestIds, field, field, requestText(200), field,
+            Arbitraries.integers().between(0, 3650).map(d -> java.time.LocalDate.of(2020, 1, 1).plusDays(d)), scopes(),
+            Combinators.combine(field, field, field).as(List::of))
+        .as((id, organization, cluster, useCase, attestation, date, scope, people) -> ExportRequest.builder()
+            .requestId(id).organization(organization).clusterId(cluster).useCase(useCase).pciAttestation(attestation, date)
+            .scope(scope).recipientTeam(people.get(0)).recipientContact(people.get(1)).pointOfContact(people.get(2))
+            .recipientCertificatePem(pem).build());
+  }
+
+  /** Request text: non-blank, no control characters (ExportRequest refuses them), up to {@code max} chars. */
+  private static Arbitrary<String> requestText(int max) {
+    return text(1, max).map(t -> t.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()).filter(t -> !t.isBlank());
   }
 
   /** A JSON string literal for {@code s}: quotes, backslashes and control characters escaped. */

@@ -49,7 +49,9 @@ class ExternalReaderTest {
     assumePython();
     java.util.Map<String, Vector> firstPerResult = new java.util.LinkedHashMap<>();
     for (Vector v : ConformanceSuite.vectors()) {
-      firstPerResult.putIfAbsent(v.reason().orElse("valid"), v);
+      if (v.signerTrustPem().isEmpty()) { // 1.1 vectors need signer trust, which the protocol does not pass
+        firstPerResult.putIfAbsent(v.reason().orElse("valid"), v);
+      }
     }
     assertThat(firstPerResult).hasSize(11);
     ConformanceSuite.run(python(), List.copyOf(firstPerResult.values())).assertPassed();

@@ -84,7 +84,8 @@ class GoldenArchivesTest {
   @Test
   void generatorReproducesEveryCommittedFile(@TempDir Path tmp) throws Exception {
     Files.createDirectories(tmp.resolve("keys"));
-    for (String k : List.of("recipient-key.pem", "recipient-cert.pem", "other-key.pem", "other-cert.pem")) {
+    for (String k : List.of("recipient-key.pem", "recipient-cert.pem", "other-key.pem", "other-cert.pem",
+        "signer-key.pem", "signer-cert.pem", "signer-root-cert.pem", "untrusted-signer-key.pem", "untrusted-signer-cert.pem")) {
       Files.write(tmp.resolve("keys").resolve(k), resource("keys/" + k));
     }
     int n = GoldenGenerator.generate(tmp);

@@ -52,8 +52,10 @@ class PythonRunnerTest {
     }
   }
 
-  static Run run(Path golden) throws Exception {
-    Process p = new ProcessBuilder(PYTHON, SCRIPT.toString(), golden.toString(), "--json").start();
+  static Run run(Path golden, String... flags) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), golden.toString(), "--json"));
+    cmd.addAll(List.of(flags));
+    Process p = new ProcessBuilder(cmd).start();
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
@@ -76,6 +78,25 @@ class PythonRunnerTest {
     assertThat(failed).as("vectors the Python reader disagrees with").isEmpty();
     assertThat(run.results).hasSize(ConformanceSuite.vectors().size());
     assertThat(validChecked).isEqualTo((int) ConformanceSuite.vectors().stream().filter(Vector::isValid).count());
+    assertThat(run.exitCode).isZero();
+  }
+
+  /**
+   * Format 1.1 is a minor version (docs/format.md section 10): a 1.0 reader, which ignores the
+   * request and signature members, decrypts every 1.1 archive, the tampered-signature ones too.
+   */
+  @Test
+  void aOneZeroReaderDecryptsEveryOneOneArchive() throws Exception {
+    Run run = run(GOLDEN, "--v1.0");
+    List<String> v11 = new ArrayList<>();
+    for (JsonNode r : run.results) {
+      assertThat(r.get("passed").asBoolean()).as("%s in 1.0-only mode: got %s", r.get("id").asText(), r.get("got").asText()).isTrue();
+      if (r.get("id").asText().startsWith("v11-")) {
+        assertThat(r.get("got").asText()).isEqualTo("valid");
+        v11.add(r.get("id").asText());
+      }
+    }
+    assertThat(v11).hasSize(6);
     assertThat(run.exitCode).isZero();
   }
 

@@ -107,12 +107,12 @@ class ModulePathTest {
   void onTheModulePathWithoutJqwikTheTestkitResolvesAndWorks() throws Exception {
     assertThat(path(false)).doesNotContain("jqwik");
     String out = run(PLAIN_CHECK, "--module-path", path(false), "--add-modules", "io.hellgate.export.testkit");
-    assertThat(out).contains("jqwik false", "module io.hellgate.export.testkit", "vectors 8 of 55");
+    assertThat(out).contains("jqwik false", "module io.hellgate.export.testkit").containsPattern("vectors 8 of [0-9]{2}");
   }
 
   @Test
   void onTheClassPathWithoutJqwikTheTestkitWorks() throws Exception {
     String out = run(PLAIN_CHECK, "-cp", path(false));
-    assertThat(out).contains("jqwik false", "module null", "vectors 8 of 55");
+    assertThat(out).contains("jqwik false", "module null").containsPattern("vectors 8 of [0-9]{2}");
   }
 }

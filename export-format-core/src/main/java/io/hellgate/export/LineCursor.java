@@ -1,0 +1,126 @@
+package io.hellgate.export;
+
+import io.hellgate.export.ExportFormatException.Reason;
+import io.hellgate.export.internal.LineScanner;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Splits the reader's released plaintext ({@link PlaintextChunks}) into lines: a line within one
+ * chunk is handed out in place, one cut by a chunk boundary is carried over (up to the line limit)
+ * in a buffer that is zeroed when it grows and by {@link #wipe()}. The current line is available
+ * as a {@code String}, a read-only {@link ByteBuffer} view or a parsed record. Not thread-safe.
+ */
+final class LineCursor {
+  private final int maxLineBytes;
+  private byte[] pbuf; // the plaintext chunk lines are released from
+  private int ppos;
+  private int plim;
+  private byte[] carry = new byte[1024];
+  private int carryLen;
+  private byte[] lineArray;
+  private int lineOff;
+  private int lineLen;
+  private long linesReleased;
+  /** The array {@link #view} is a read-only view of. */
+  private byte[] viewArray;
+  private ByteBuffer view;
+
+  LineCursor(int maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /**
+   * Moves to the next line, refilling from {@code chunks} as needed.
+   *
+   * @return false at the end of the chunks
+   * @throws ExportFormatException if a line is too long or the last one does not end in \n
+   */
+  boolean advance(PlaintextChunks chunks) throws IOException {
+    while (true) {
+      int nl = LineScanner.indexOfNewline(pbuf, ppos, plim);
+      if (nl >= 0) {
+        if (carryLen == 0) {
+          lineArray = pbuf;
+          lineOff = ppos;
+          lineLen = nl - ppos;
+        } else {
+          appendCarry(ppos, nl - ppos);
+          lineArray = carry;
+          lineOff = 0;
+          lineLen = carryLen;
+          carryLen = 0;
+        }
+        ppos = nl + 1;
+        linesReleased++;
+        return true;
+      }
+      appendCarry(ppos, plim - ppos);
+      ppos = plim;
+      byte[] p = chunks.next();
+      if (p == null) {
+        if (carryLen > 0) {
+          throw new ExportFormatException(Reason.MALFORMED_RECORD, "last line does not end in \\n");
+        }
+        return false;
+      }
+      pbuf = p;
+      plim = chunks.length();
+      ppos = 0;
+    }
+  }
+
+  private void appendCarry(int from, int len) throws ExportFormatException {
+    if (len == 0) {
+      return;
+    }
+    if (carryLen + len > maxLineBytes) {
+      throw new ExportFormatException(
+          Reason.MALFORMED_RECORD, "line " + (linesReleased + 1) + " is longer than " + maxLineBytes + " bytes");
+    }
+    if (carryLen + len > carry.length) {
+      byte[] bigger = Arrays.copyOf(carry, Math.max(carryLen + len, carry.length * 2));
+      Arrays.fill(carry, (byte) 0); // plaintext: the old array is not left behind
+      carry = bigger;
+    }
+    System.arraycopy(pbuf, from, carry, carryLen, len);
+    carryLen += len;
+  }
+
+  /** Lines moved to so far. */
+  long lines() {
+    return linesReleased;
+  }
+
+  /** The current line, decoded. */
+  String string() {
+    return new String(lineArray, lineOff, lineLen, StandardCharsets.UTF_8);
+  }
+
+  /** The current line: a read-only view, valid until the next {@link #advance}. */
+  ByteBuffer bytes() {
+    if (lineArray != viewArray) {
+      // One read-only view per backing buffer, sliced per line: one allocation per line, not three.
+      viewArray = lineArray;
+      view = ByteBuffer.wrap(lineArray).asReadOnlyBuffer();
+    }
+    return view.slice(lineOff, lineLen);
+  }
+
+  /** The current line as a record. */
+  TokenRecord record() throws RecordCodec.InvalidRecord {
+    return RecordCodec.parse(lineArray, lineOff, lineLen);
+  }
+
+  /** Zeroes the current chunk and the carried line (plaintext). */
+  void wipe() {
+    if (pbuf != null) {
+      Arrays.fill(pbuf, (byte) 0);
+    }
+    Arrays.fill(carry, (byte) 0);
+    viewArray = null;
+    view = null;
+  }
+}
