@@ -66,6 +66,15 @@ public final class GoldenKeys {
     return RecipientKey.of(Pem.privateKey(Holder.OTHER_KEY), Holder.OTHER);
   }
 
+  /** The hex SHA-256 of {@code content}, to keep labels of different contents apart. */
+  static String digest(byte[] content) {
+    try {
+      return Seal.hex(Seal.sha256(content));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
   /** Seals with {@code DeterministicRandom.fromLabel(label)}, the golden clock and guardian, export id from the label. */
   static Seal seal(String label, byte[] content, X509Certificate to) throws GeneralSecurityException {
     return Seal.of(content, to, DeterministicRandom.fromLabel(label), GoldenSet.exportId(label), GoldenSet.CREATED_AT,

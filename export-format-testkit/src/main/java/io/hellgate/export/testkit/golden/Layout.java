@@ -103,10 +103,10 @@ public final class Layout {
    * @return a valid vector whose expected plaintext is {@code plaintext}
    */
   public Vector pack(byte[] plaintext) {
-    String label = "layout/" + this;
+    String label = "layout/" + this + "/" + GoldenKeys.digest(plaintext);
     try {
       byte[] archive = archive(GoldenKeys.seal(label, plaintext, GoldenKeys.recipientCertificate()), mtime());
-      return Vector.generated(label, "a valid export packed as " + this, archive, null, plaintext);
+      return Vector.generated("layout/" + this, "a valid export packed as " + this, archive, null, plaintext);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK lacks AES-GCM or RSA-OAEP", e);
     }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * a record defect a line written as the reference writer writes records.
  *
  * <p>Immutable and thread-safe. Archives are sealed to the committed golden recipient key with
- * {@link DeterministicRandom} (label {@code tampering/<KIND>/<position>}), so the same inputs give
+ * {@link DeterministicRandom} (label {@code tampering/<KIND>/<position>/<SHA-256 of the plaintext>}), so the same inputs give
  * the same bytes: test keys, never for real data.
  *
  * <pre>{@code
@@ -529,7 +529,8 @@ public enum Tampering {
     if (!appliesTo(plaintext)) {
       throw new IllegalArgumentException(name() + " does not apply to this plaintext (see appliesTo)");
     }
-    String label = "tampering/" + name() + "/" + position;
+    // the content's digest in the label: no two contents share a data key and IV (test keys or not)
+    String label = "tampering/" + name() + "/" + position + "/" + GoldenKeys.digest(plaintext);
     byte[] archive;
     try {
       archive = make(Source.generated(label, plaintext.clone()), position);
