@@ -30,8 +30,11 @@ final class BrokenAdapters {
         out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
       }
     } catch (ExportFormatException e) {
-      if (!(ignoreTag && e.reason() == ExportFormatException.Reason.TAMPERED_CONTENT)) {
+      if (!ignoreTag) {
         return Outcome.rejectedAfterReleasing(e.reason().code(), out.toByteArray());
+      }
+      if (e.reason() != ExportFormatException.Reason.TAMPERED_CONTENT) {
+        return Outcome.invalid(e.reason().code()); // holds the lines back: only the ignored tag is wrong
       }
     }
     return Outcome.valid(out.toByteArray());
@@ -45,7 +48,7 @@ final class BrokenAdapters {
     }
   }
 
-  /** A reader that releases before verifying and then ignores a tag mismatch. */
+  /** A reader that holds the lines back until the end (so releases nothing early) but ignores a tag mismatch there. */
   static class IgnoresTheTag extends ReaderContract {
     @Override
     protected Implementation reader() {
