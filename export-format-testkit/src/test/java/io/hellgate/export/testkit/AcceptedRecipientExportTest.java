@@ -50,7 +50,11 @@ class AcceptedRecipientExportTest {
     ModuleDescriptor md = ModuleDescriptor.read(Files.newInputStream(Path.of("target/classes/module-info.class")));
     assertThat(md.name()).isEqualTo("io.hellgate.export.testkit");
     assertThat(md.exports()).extracting(ModuleDescriptor.Exports::source)
-        .containsExactlyInAnyOrder("io.hellgate.export.testkit", "io.hellgate.export.testkit.golden");
+        .containsExactlyInAnyOrder("io.hellgate.export.testkit", "io.hellgate.export.testkit.golden", "io.hellgate.export.testkit.jqwik");
     assertThat(md.requires()).extracting(ModuleDescriptor.Requires::name).contains("jdk.httpserver", "io.hellgate.export.crypto");
+    // jqwik is optional: only the jqwik package needs it, and no "provides" may name its services (ModulePathTest)
+    assertThat(md.requires()).filteredOn(r -> r.name().equals("net.jqwik.api")).singleElement()
+        .satisfies(r -> assertThat(r.modifiers()).containsExactly(ModuleDescriptor.Requires.Modifier.STATIC));
+    assertThat(md.provides()).isEmpty();
   }
 }

@@ -175,6 +175,16 @@ final class ArchiveBytes {
     return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
   }
 
+  /** The entries as a tar ({@link #tar}, nothing after it) in a plain gzip member ({@link #gzip}, no name). */
+  static byte[] tgz(List<Entry> entries, long mtime) {
+    return gzip(tar(entries, mtime, new byte[0]), null, 0);
+  }
+
+  /** A sealed export in the writer's order, data entry {@code tokens.jsonl.enc}: {@link #tgz} of {@link #standard}. */
+  static byte[] pack(Seal s, long mtime) {
+    return tgz(standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext), mtime);
+  }
+
   /** Entries in the writer's order: manifest, then data. */
   static List<Entry> standard(byte[] manifest, String dataName, byte[] ciphertext) {
     List<Entry> list = new ArrayList<>();

@@ -102,14 +102,20 @@ public final class ConformanceSuite {
     if (o.isValid()) {
       return "accepted an invalid archive (expected " + v.reason().orElseThrow() + ")";
     }
-    return o.reason().equals(v.reason().orElseThrow())
-        ? null
-        : "rejected with " + o.reason() + ", expected " + v.reason().orElseThrow();
+    if (!o.reason().equals(v.reason().orElseThrow())) {
+      return "rejected with " + o.reason() + ", expected " + v.reason().orElseThrow();
+    }
+    int released = o.released().length;
+    return released == 0 ? null : "released " + released + " bytes before rejecting with " + o.reason();
   }
 
   /**
-   * This library's {@link ExportReader} as an {@link Implementation}: verifies, then parses every
-   * record with {@link ExportReader#nextRecord()} and collects the raw lines from a second read.
+   * This library's {@link ExportReader} as an {@link Implementation} (with the vector's signer
+   * trust and scope check for format 1.1 vectors): reads the raw lines with
+   * {@code validateRecords(true)} (so a malformed record releases nothing), keeping whatever was
+   * released before a rejection; then, for an accepted archive, parses every record with
+   * {@link ExportReader#nextRecord()} in a second read, and reports its rejection if typed
+   * reading disagrees.
    */
   public static Implementation exportReader() {
     return v -> {
@@ -124,23 +130,24 @@ public final class ConformanceSuite {
           throw new UncheckedIOException(e);
         }
       }
-      ExportReader.Options options = builder.build();
-      try {
-        try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), options)) {
-          while (r.nextRecord() != null) {
-            // parse every record; the lines come from the second read
-          }
+      ExportReader.Options typed = builder.build();
+      ExportReader.Options raw = builder.validateRecords(true).build();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), raw)) {
+        for (String line; (line = r.nextLine()) != null; ) {
+          out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), options)) {
-          for (String line; (line = r.nextLine()) != null; ) {
-            out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
-          }
+      } catch (ExportFormatException e) {
+        return Outcome.rejectedAfterReleasing(e.reason().code(), out.toByteArray());
+      }
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), typed)) {
+        while (r.nextRecord() != null) {
+          // typed reading must accept what the raw read accepted
         }
-        return Outcome.valid(out.toByteArray());
       } catch (ExportFormatException e) {
         return Outcome.invalid(e.reason().code());
       }
+      return Outcome.valid(out.toByteArray());
     };
   }
 

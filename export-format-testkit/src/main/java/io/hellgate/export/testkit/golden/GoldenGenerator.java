@@ -159,56 +159,30 @@ public final class GoldenGenerator {
   }
 
   private static byte[] tgz(List<Entry> entries) {
-    return ArchiveBytes.gzip(ArchiveBytes.tar(entries, mtime(), new byte[0]), null, 0);
+    return ArchiveBytes.tgz(entries, mtime());
   }
 
   private void readerVariants() throws GeneralSecurityException {
     byte[] text = plaintextOf("valid-small");
-    String id = "valid-records-entry-name";
-    Seal s = seal(id, text, recipient);
-    valid(id, "data entry named records.jsonl.enc, as in the seed's prose", "generator",
-        tgz(ArchiveBytes.standard(s.manifestJson(), "records.jsonl.enc", s.ciphertext)), text);
+    layout("valid-records-entry-name", "data entry named records.jsonl.enc, as in the seed's prose",
+        Layout.builder().recordsEntryName(true), text);
+    layout("valid-dot-slash-and-directories", "a ./ directory entry and ./ prefixes on both files",
+        Layout.builder().dotSlash(true), text);
+    layout("valid-pax-headers", "PAX extended headers (path, fractional mtime, size) before each entry",
+        Layout.builder().headers(Layout.Headers.PAX), text);
+    layout("valid-gnu-headers", "GNU tar headers (magic 'ustar  '), the data entry's name in a ././@LongLink entry",
+        Layout.builder().headers(Layout.Headers.GNU), text);
+    layout("valid-manifest-after-data", "tokens.jsonl.enc before manifest.json", Layout.builder().manifestFirst(false), text);
+    layout("valid-tar-czf-style", "gzip as tar czf makes it: compressed deflate blocks, FNAME, MTIME, OS 3",
+        Layout.builder().gzip(Layout.Gzip.TAR_CZF), text);
 
-    id = "valid-dot-slash-and-directories";
-    s = seal(id, text, recipient);
-    valid(id, "a ./ directory entry and ./ prefixes on both files", "generator",
-        tgz(List.of(Entry.directory("./"), Entry.file("./manifest.json", s.manifestJson()),
-            Entry.file("./tokens.jsonl.enc", s.ciphertext))), text);
-
-    id = "valid-pax-headers";
-    s = seal(id, text, recipient);
-    valid(id, "PAX extended headers (path, fractional mtime, size) before each entry", "generator",
-        tgz(List.of(
-            Entry.file("manifest.json", s.manifestJson()).pax("path", "manifest.json").pax("mtime", mtime() + ".25"),
-            Entry.file("tokens.jsonl.enc", s.ciphertext).pax("size", String.valueOf(s.ciphertext.length))
-                .pax("path", "tokens.jsonl.enc"))), text);
-
-    id = "valid-gnu-headers";
-    s = seal(id, text, recipient);
-    Entry gnuData = Entry.file("tokens.jsonl.enc", s.ciphertext).dialect(ArchiveBytes.Dialect.GNU);
-    gnuData.gnuLongName = true;
-    valid(id, "GNU tar headers (magic 'ustar  '), the data entry's name in a ././@LongLink entry", "generator",
-        tgz(List.of(Entry.file("manifest.json", s.manifestJson()).dialect(ArchiveBytes.Dialect.GNU), gnuData)), text);
-
-    id = "valid-manifest-after-data";
-    s = seal(id, text, recipient);
-    List<Entry> reversed = new ArrayList<>(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext));
-    java.util.Collections.reverse(reversed);
-    valid(id, "tokens.jsonl.enc before manifest.json", "generator", tgz(reversed), text);
-
-    id = "valid-tar-czf-style";
-    s = seal(id, text, recipient);
-    byte[] tar = ArchiveBytes.tar(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext), mtime(), new byte[0]);
-    valid(id, "gzip as tar czf makes it: compressed deflate blocks, FNAME, MTIME, OS 3", "generator",
-        ArchiveBytes.gzip(tar, "export.tar", mtime()), text);
-
-    id = "valid-unknown-record-members";
+    String id = "valid-unknown-record-members";
     byte[] unknown = String.join("\n", GoldenSet.UNKNOWN_MEMBER_LINES).concat("\n").getBytes(StandardCharsets.UTF_8);
     valid(id, "records with members the format does not define (top level and card): kept, not rejected",
         "generator", pack(seal(id, unknown, recipient)), unknown);
 
     id = "valid-version-1-7";
-    s = seal(id, text, recipient);
+    Seal s = seal(id, text, recipient);
     s.manifest.put("version", "1.7");
     valid(id, "a later minor version (1.7) is read as 1.x", "generator", pack(s), text);
 
@@ -220,205 +194,51 @@ public final class GoldenGenerator {
     valid(id, "unknown manifest members at three levels are ignored", "generator", pack(s), text);
   }
 
+  private void layout(String id, String description, Layout.Builder layout, byte[] text) throws GeneralSecurityException {
+    valid(id, description, "generator", layout.build().archive(seal(id, text, recipient), mtime()), text);
+  }
+
   private static byte[] pack(Seal s) {
-    return tgz(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext));
+    return ArchiveBytes.pack(s, mtime());
   }
 
   // ---------------------------------------------------------------- invalid
 
-  private void invalid() throws IOException, GeneralSecurityException {
+  /** One vector per {@link Tampering} kind, at its golden position, in the enum's order. */
+  private void invalid() throws GeneralSecurityException {
     byte[] text = plaintextOf("valid-small");
-    Seal s = seal("tampered-ciphertext", text, recipient);
-    s.ciphertext[10] ^= 1;
-    invalid("tampered-ciphertext", "one ciphertext bit flipped", "tampered_content", pack(s));
+    for (Tampering t : Tampering.values()) {
+      String id = t.goldenVector();
+      Tampering.Source source = new Tampering.Source() {
+        @Override
+        byte[] plaintext() {
+          return text;
+        }
 
-    s = seal("tampered-tag", text, recipient);
-    s.flipBase64("tag");
-    invalid("tampered-tag", "one bit of encryption.tag flipped", "tampered_content", pack(s));
+        @Override
+        Seal seal(byte[] content) throws GeneralSecurityException {
+          return GoldenGenerator.this.seal(id, content, recipient);
+        }
 
-    s = seal("tampered-iv", text, recipient);
-    s.flipBase64("iv");
-    invalid("tampered-iv", "one bit of encryption.iv flipped", "tampered_content", pack(s));
+        @Override
+        Seal sealToOther(byte[] content) throws GeneralSecurityException {
+          return GoldenGenerator.this.seal(id, content, other);
+        }
 
-    s = seal("tampered-encrypted-key", text, recipient);
-    s.flipBase64("encrypted_key");
-    invalid("tampered-encrypted-key", "one bit of encryption.encrypted_key flipped: OAEP decoding fails", "wrong_key", pack(s));
-
-    s = seal("wrong-key", text, other);
-    invalid("wrong-key", "encrypted to the 'other' certificate, read with the recipient key", "wrong_key", pack(s));
-
-    byte[] small = GoldenSet.writerArchive("valid-small", recipient);
-    invalid("truncated-archive", "valid-small cut in the middle of the data entry", "malformed_archive", CUT,
-        Arrays.copyOf(small, 1600));
-    invalid("truncated-gzip-trailer", "valid-small without the last 4 bytes (ISIZE)", "malformed_archive", CUT,
-        Arrays.copyOf(small, small.length - 4));
-    byte[] badCrc = small.clone();
-    badCrc[badCrc.length - 8] ^= 1;
-    invalid("gzip-crc-mismatch", "valid-small with a wrong gzip CRC32", "malformed_archive", CUT, badCrc);
-
-    s = seal("wrong-record-count", text, recipient);
-    s.object("content").put("record_count", 4L);
-    invalid("wrong-record-count", "content.record_count is 4, the content has 3 lines", "record_count_mismatch", pack(s));
-
-    s = seal("wrong-checksum", text, recipient);
-    s.object("content").put("checksum", "sha256:" + Seal.hex(Seal.sha256("other".getBytes(StandardCharsets.UTF_8))));
-    invalid("wrong-checksum", "content.checksum of other bytes", "checksum_mismatch", pack(s));
-
-    s = seal("version-2-0", text, recipient);
-    s.manifest.put("version", "2.0");
-    invalid("version-2-0", "version 2.0: unknown major version", "unsupported_version", pack(s));
-
-    s = seal("unknown-algorithm", text, recipient);
-    s.object("encryption").put("algorithm", "RSA-OAEP");
-    invalid("unknown-algorithm", "encryption.algorithm RSA-OAEP (SHA-1) instead of RSA-OAEP-256", "unsupported_algorithm", pack(s));
-
-    s = seal("manifest-duplicate-key", text, recipient);
-    String json = new String(s.manifestJson(), StandardCharsets.UTF_8)
-        .replace("  \"export_id\"", "  \"version\": \"1.0\",\n  \"export_id\"");
-    invalid("manifest-duplicate-key", "manifest.json has \"version\" twice", "malformed_manifest",
-        tgz(ArchiveBytes.standard(json.getBytes(StandardCharsets.UTF_8), "tokens.jsonl.enc", s.ciphertext)));
-
-    s = seal("manifest-not-json", text, recipient);
-    byte[] cut = Arrays.copyOf(s.manifestJson(), 200);
-    invalid("manifest-not-json", "manifest.json cut after 200 bytes", "malformed_manifest",
-        tgz(ArchiveBytes.standard(cut, "tokens.jsonl.enc", s.ciphertext)));
-
-    s = seal("manifest-tag-unpadded-base64", text, recipient);
-    String tag = (String) s.object("encryption").get("tag");
-    s.object("encryption").put("tag", tag.replace("=", ""));
-    invalid("manifest-tag-unpadded-base64", "encryption.tag without its base64 padding", "malformed_manifest", pack(s));
-
-    s = seal("manifest-iv-16-bytes", text, recipient);
-    s.object("encryption").put("iv", "AAAAAAAAAAAAAAAAAAAAAA==");
-    invalid("manifest-iv-16-bytes", "encryption.iv decodes to 16 bytes, not 12", "malformed_manifest", pack(s));
-
-    s = seal("manifest-record-count-string", text, recipient);
-    s.object("content").put("record_count", "3");
-    invalid("manifest-record-count-string", "content.record_count is the string \"3\"", "malformed_manifest", pack(s));
-
-    s = seal("manifest-missing-checksum", text, recipient);
-    s.object("content").remove("checksum");
-    invalid("manifest-missing-checksum", "content.checksum is missing", "malformed_manifest", pack(s));
-
-    archiveStructure(text);
-    framing();
-  }
-
-  private void archiveStructure(byte[] text) throws GeneralSecurityException {
-    String id = "duplicate-manifest";
-    Seal s = seal(id, text, recipient);
-    List<Entry> e = new ArrayList<>(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext));
-    e.add(Entry.file("manifest.json", s.manifestJson()));
-    invalid(id, "manifest.json twice", "malformed_archive", tgz(e));
-
-    id = "duplicate-data-entry";
-    s = seal(id, text, recipient);
-    e = new ArrayList<>(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext));
-    e.add(Entry.file("tokens.jsonl.enc", s.ciphertext));
-    invalid(id, "tokens.jsonl.enc twice", "malformed_archive", tgz(e));
-
-    id = "both-data-names";
-    s = seal(id, text, recipient);
-    e = new ArrayList<>(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext));
-    e.add(Entry.file("records.jsonl.enc", s.ciphertext));
-    invalid(id, "tokens.jsonl.enc and records.jsonl.enc: exactly one is allowed", "malformed_archive", tgz(e));
-
-    id = "missing-manifest";
-    s = seal(id, text, recipient);
-    invalid(id, "only tokens.jsonl.enc", "malformed_archive", tgz(List.of(Entry.file("tokens.jsonl.enc", s.ciphertext))));
-
-    id = "missing-data-entry";
-    s = seal(id, text, recipient);
-    invalid(id, "only manifest.json", "malformed_archive", tgz(List.of(Entry.file("manifest.json", s.manifestJson()))));
-
-    id = "extra-file";
-    s = seal(id, text, recipient);
-    e = new ArrayList<>(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext));
-    e.add(Entry.file("README.txt", "hello\n".getBytes(StandardCharsets.UTF_8)));
-    invalid(id, "a third regular file README.txt", "malformed_archive", tgz(e));
-
-    id = "path-traversal";
-    s = seal(id, text, recipient);
-    invalid(id, "data entry named ../tokens.jsonl.enc", "malformed_archive",
-        tgz(ArchiveBytes.standard(s.manifestJson(), "../tokens.jsonl.enc", s.ciphertext)));
-
-    id = "absolute-path";
-    s = seal(id, text, recipient);
-    invalid(id, "data entry named /tokens.jsonl.enc", "malformed_archive",
-        tgz(ArchiveBytes.standard(s.manifestJson(), "/tokens.jsonl.enc", s.ciphertext)));
-
-    id = "symlink-entry";
-    s = seal(id, text, recipient);
-    Entry link = new Entry("tokens.jsonl.enc", '2', new byte[0]);
-    link.linkName = "/etc/passwd";
-    invalid(id, "tokens.jsonl.enc is a symbolic link", "malformed_archive",
-        tgz(List.of(Entry.file("manifest.json", s.manifestJson()), link)));
-
-    id = "device-entry";
-    s = seal(id, text, recipient);
-    e = new ArrayList<>(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext));
-    e.add(new Entry("null", '3', new byte[0]));
-    invalid(id, "a character device entry", "malformed_archive", tgz(e));
-
-    id = "oversize-manifest";
-    s = seal(id, text, recipient);
-    s.manifest.put("x_padding", "x".repeat(1 << 20));
-    invalid(id, "manifest.json over 1 MiB (an unknown member of 1 MiB)", "limit_exceeded", pack(s));
-
-    id = "oversize-data-entry";
-    s = seal(id, text, recipient);
-    Entry huge = Entry.file("tokens.jsonl.enc", s.ciphertext).pax("size", String.valueOf(1L << 36));
-    huge.declaredSize = 1L << 36;
-    invalid(id, "data entry declares 2^36 bytes (PAX size), over GCM's 2^36-32; the content is cut short",
-        "limit_exceeded", tgz(List.of(Entry.file("manifest.json", s.manifestJson()), huge)));
-
-    id = "trailing-data";
-    s = seal(id, text, recipient);
-    invalid(id, "1 MiB + 1 byte after the end of the tar", "malformed_archive", ArchiveBytes.gzip(
-        ArchiveBytes.tar(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext), mtime(),
-            new byte[(1 << 20) + 1]), null, 0));
-
-    invalid("empty-file", "a file of 0 bytes", "malformed_archive", new byte[0]);
-
-    id = "not-gzip";
-    s = seal(id, text, recipient);
-    invalid(id, "a valid tar without gzip", "malformed_archive",
-        ArchiveBytes.tar(ArchiveBytes.standard(s.manifestJson(), "tokens.jsonl.enc", s.ciphertext), mtime(), new byte[0]));
-  }
-
-  /** Content that decrypts, authenticates and matches checksum and count, but breaks JSON Lines. */
-  private void framing() throws GeneralSecurityException {
-    String good = new String(plaintextOf("valid-small"), StandardCharsets.UTF_8);
-    String first = good.substring(0, good.indexOf('\n') + 1);
-    String second = good.substring(first.length());
-    byte[] nonUtf8 = (first + second).getBytes(StandardCharsets.UTF_8);
-    int at = first.indexOf("Test Holder");
-    nonUtf8[at] = (byte) 0xff;
-    sealed("non-utf8-line", "byte 0xff inside line 1", nonUtf8);
-    byte[] overlong = (first + second).getBytes(StandardCharsets.UTF_8);
-    overlong[at] = (byte) 0xc1;
-    overlong[at + 1] = (byte) 0xa5;
-    sealed("overlong-utf8", "overlong UTF-8 sequence c1 a5 inside line 1", overlong);
-    byte[] surrogate = (first + second).getBytes(StandardCharsets.UTF_8);
-    surrogate[at] = (byte) 0xed;
-    surrogate[at + 1] = (byte) 0xa0;
-    surrogate[at + 2] = (byte) 0x80;
-    sealed("utf8-surrogate", "UTF-8-encoded surrogate ed a0 80 inside line 1", surrogate);
-    sealed("crlf-line-end", "line 1 ends in \\r\\n", (first.replace("\n", "\r\n") + second).getBytes(StandardCharsets.UTF_8));
-    sealed("empty-line", "an empty line between records", (first + "\n" + second).getBytes(StandardCharsets.UTF_8));
-    sealed("missing-final-newline", "the last line does not end in \\n",
-        good.substring(0, good.length() - 1).getBytes(StandardCharsets.UTF_8));
-    sealed("invalid-json-line", "line 2 is framed correctly but is not JSON",
-        (first + "{\"id\": \"broken\",\n" + second.substring(second.indexOf('\n') + 1)).getBytes(StandardCharsets.UTF_8));
-    sealed("invalid-record-expiry-month", "line 1 is JSON but expiry_month is 13",
-        (first.replaceFirst("\"expiry_month\":\\d+", "\"expiry_month\":13") + second).getBytes(StandardCharsets.UTF_8));
-    sealed("invalid-record-pan-letters", "line 1 has letters in account_number",
-        (first.replaceFirst("\"account_number\":\"4111", "\"account_number\":\"ABCD") + second).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private void sealed(String id, String description, byte[] content) throws GeneralSecurityException {
-    Seal s = seal(id, content, recipient);
-    invalid(id, description + "; tag, checksum and count are correct", "malformed_record", pack(s));
+        @Override
+        byte[] validArchive() {
+          try {
+            return GoldenSet.writerArchive("valid-small", recipient);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+      boolean cut = t == Tampering.TRUNCATED || t == Tampering.TRUNCATED_GZIP_TRAILER || t == Tampering.GZIP_TRAILER_BIT;
+      String description = t.isContentDefect() && t != Tampering.CIPHERTEXT_BIT
+          ? t.description() + "; tag, checksum and count are correct" : t.description();
+      invalid(id, description, t.reason(), cut ? CUT : "generator", t.make(source, t.goldenPosition()));
+    }
   }
 
   // ---------------------------------------------------------------- format 1.1

@@ -60,16 +60,29 @@ public interface Implementation {
     }
 
     /**
-     * Rejected.
+     * Rejected before anything was released.
      *
      * @param reason a reason code such as {@code wrong_key}
      * @return the outcome
      */
     public static Outcome invalid(String reason) {
+      return rejectedAfterReleasing(reason, new byte[0]);
+    }
+
+    /**
+     * Rejected, but only after releasing {@code released} to the caller: what a reader that
+     * streams before it verifies does. For an invalid vector this is a failure even when the
+     * reason is right (docs/format.md, section 8).
+     *
+     * @param reason a reason code such as {@code tampered_content}
+     * @param released the lines handed out before the rejection, each with its {@code \n}
+     * @return the outcome
+     */
+    public static Outcome rejectedAfterReleasing(String reason, byte[] released) {
       if (reason == null || reason.isEmpty()) {
         throw new IllegalArgumentException("reason must not be empty");
       }
-      return new Outcome(null, reason);
+      return new Outcome(released.clone(), reason);
     }
 
     /** Whether the archive was accepted. */
@@ -79,7 +92,12 @@ public interface Implementation {
 
     /** The released plaintext (a copy); empty when rejected. */
     public byte[] plaintext() {
-      return plaintext == null ? new byte[0] : plaintext.clone();
+      return reason == null ? plaintext.clone() : new byte[0];
+    }
+
+    /** Everything released to the caller (a copy): the plaintext when accepted, what came out before a rejection otherwise. */
+    public byte[] released() {
+      return plaintext.clone();
     }
 
     /** The reason code when rejected; null when accepted. */
@@ -87,9 +105,11 @@ public interface Implementation {
       return reason;
     }
 
+    /** Sizes and the reason; never the released content, which holds account numbers. */
     @Override
     public String toString() {
-      return reason == null ? "valid (" + plaintext.length + " bytes)" : "invalid: " + reason;
+      return reason == null ? "valid (" + plaintext.length + " bytes)"
+          : "invalid: " + reason + (plaintext.length == 0 ? "" : " after releasing " + plaintext.length + " bytes");
     }
   }
 }

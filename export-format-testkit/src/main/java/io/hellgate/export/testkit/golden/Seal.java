@@ -85,10 +85,13 @@ final class Seal {
     return (Map<String, Object>) manifest.get(name);
   }
 
-  /** Decodes, changes and re-encodes one base64 field of {@code encryption}: flips the low bit of byte 0. */
-  void flipBase64(String field) {
+  /**
+   * Decodes, changes and re-encodes one base64 field of {@code encryption}: flips bit
+   * {@code bit % 8} of byte {@code (bit / 8) % length} (bit 0 is the low bit of byte 0).
+   */
+  void flipBase64(String field, int bit) {
     byte[] b = Base64.getDecoder().decode((String) object("encryption").get(field));
-    b[0] ^= 1;
+    b[(bit >>> 3) % b.length] ^= (byte) (1 << (bit & 7));
     object("encryption").put(field, Base64.getEncoder().encodeToString(b));
   }
 

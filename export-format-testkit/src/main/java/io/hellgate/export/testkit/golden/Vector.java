@@ -52,6 +52,48 @@ public final class Vector {
     this.plaintext = plaintext;
   }
 
+  /**
+   * A valid case for an archive made for {@link GoldenKeys#recipientCertificate()}: a conforming
+   * reader releases exactly {@code plaintext}.
+   *
+   * @param id a name for reports
+   * @param archive the archive
+   * @param plaintext the JSON Lines it holds
+   * @return the vector, with the golden recipient key
+   */
+  public static Vector valid(String id, byte[] archive, byte[] plaintext) {
+    return generated(id, "a valid export", archive.clone(), null, plaintext);
+  }
+
+  /**
+   * An invalid case for an archive made for {@link GoldenKeys#recipientCertificate()}: a conforming
+   * reader rejects it with {@code reason} and releases nothing.
+   *
+   * @param id a name for reports
+   * @param archive the archive
+   * @param reason the expected reason code
+   * @return the vector, with the golden recipient key
+   */
+  public static Vector invalid(String id, byte[] archive, String reason) {
+    return generated(id, "an invalid export (" + reason + ")", archive.clone(), Objects.requireNonNull(reason, "reason"), null);
+  }
+
+  /**
+   * A vector made at run time ({@link Tampering}, {@link Layout}): the archive is for the golden
+   * recipient key; {@code plaintext} null for an invalid one.
+   */
+  static Vector generated(String id, String description, byte[] archive, String reason, byte[] plaintext) {
+    long count = plaintext == null ? -1 : Seal.count(plaintext, (byte) '\n');
+    String checksum;
+    try {
+      checksum = plaintext == null ? null : "sha256:" + Seal.hex(Seal.sha256(plaintext));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+    return new Vector(id, description, archive, GoldenKeys.recipientKeyPem(), GoldenKeys.recipientCertificatePem(),
+        reason, count, checksum, plaintext == null ? null : plaintext.clone());
+  }
+
   /** The case's id, for example {@code tampered-tag}. */
   public String id() {
     return id;
