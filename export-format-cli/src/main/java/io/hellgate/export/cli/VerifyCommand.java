@@ -23,9 +23,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
+      if (input.ui.quiet) {
+        return ExportTool.OK; // the exit status says it
+      }
       ExportManifest m = reader.manifest();
       var out = spec.commandLine().getOut();
-      out.println("verified: " + Printable.escape(input.archive));
+      out.println("verified: " + (Stdio.isDash(input.archive) ? "standard input" : Printable.escape(input.archive)));
       out.println("export_id:    " + Printable.escape(m.exportId()));
       out.println("record_count: " + m.recordCount());
       out.println("checksum:     " + Printable.escape(m.checksum()));
