@@ -34,7 +34,9 @@ import picocli.CommandLine.Command;
       "0:success (accepted, written, verified)",
       "1:rejected: tampered, wrong key, certificate policy, malformed archive or record; nothing was released or written",
       "2:usage or I/O error (bad option, missing or existing file without --force, full disk, closed pipe)",
-      "130:interrupted (Ctrl-C); 137: killed (SIGKILL); 143: terminated (SIGTERM); no partial output is left under the target name"
+      "130:interrupted (Ctrl-C, SIGINT): no output is left under the target name, nor a temporary file",
+      "137:killed (SIGKILL): no output under the target name; decrypt's hidden partial file is removed by the next decrypt into that directory",
+      "143:terminated (SIGTERM): as for 130"
     },
     subcommands = {
       DemoCommand.class,
@@ -61,6 +63,11 @@ public final class ExportTool implements Runnable {
 
   /** Standard input as bytes, for a FILE given as {@code -}; never closed. */
   private final java.io.InputStream stdin;
+
+  /** For picocli's generators (completion script, man pages), which instantiate the class. */
+  private ExportTool() {
+    this(System.out, System.in);
+  }
 
   private ExportTool(OutputStream stdout, java.io.InputStream stdin) {
     this.stdout = stdout;
