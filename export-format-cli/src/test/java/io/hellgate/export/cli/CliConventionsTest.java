@@ -191,6 +191,43 @@ class CliConventionsTest {
     }
   }
 
+  /** Key rotation: the old and the new key are protected by different passwords. */
+  @Test
+  void eachKeyOptionTakesItsOwnPasswordOption() throws Exception {
+    Path older = dir.resolve("rotation-old");
+    Path newer = dir.resolve("rotation-new");
+    for (Path d : new Path[] {older, newer}) {
+      Files.createDirectories(d);
+      try (TestPki pki = TestPki.builder().build()) {
+        TestCertificate leaf = pki.leaf("CN=Rotation, O=Acme Payments GmbH, C=DE").ov().build();
+        Pem.write(d.resolve("cert.pem"), leaf.certificatePem());
+        String password = d.getFileName().toString();
+        io.hellgate.export.crypto.RecipientKeys.writeEncryptedPem(leaf.privateKey(), password.toCharArray(), d.resolve("key.pem"));
+        Files.writeString(d.resolve("pass"), password + "\n");
+      }
+      assertThat(run("encrypt", "--cert", d.resolve("cert.pem").toString(), "--insecure-skip-certificate-check",
+          "--in", p("tokens.jsonl"), "--out", d.resolve("export.tgz").toString(), "--force")).as(err.toString()).isZero();
+    }
+    String[] keys = {"--key", older.resolve("key.pem").toString(), "--pass-file", older.resolve("pass").toString(),
+        "--key", newer.resolve("key.pem").toString(), "--pass-file", newer.resolve("pass").toString()};
+    for (Path d : new Path[] {older, newer}) {
+      String[] args = new String[keys.length + 2];
+      args[0] = "verify";
+      args[1] = d.resolve("export.tgz").toString();
+      System.arraycopy(keys, 0, args, 2, keys.length);
+      assertThat(run(args)).as(err.toString()).isZero();
+    }
+    // swapped: each key gets the other's password
+    assertThat(run("verify", newer.resolve("export.tgz").toString(),
+        "--key", older.resolve("key.pem").toString(), "--pass-file", newer.resolve("pass").toString(),
+        "--key", newer.resolve("key.pem").toString(), "--pass-file", older.resolve("pass").toString())).isEqualTo(ExportTool.USAGE_OR_IO);
+    assertThat(err.toString()).contains("wrong password for " + older.resolve("key.pem")).doesNotContain("rotation-new\n");
+    // two password options after one key
+    assertThat(run("verify", newer.resolve("export.tgz").toString(), "--key", newer.resolve("key.pem").toString(),
+        "--pass-file", newer.resolve("pass").toString(), "--pass-env", "X")).isEqualTo(ExportTool.USAGE_OR_IO);
+    assertThat(err.toString()).contains("not both: one per key option");
+  }
+
   @Test
   void demoRemovesItsTemporaryDirectoryButKeepsDir() throws IOException {
     assertThat(run("demo", "--records", "3")).as(out.toString()).isZero();
