@@ -44,12 +44,6 @@ final class ArchiveArgs {
           + "consumer validates every record itself.")
   boolean skipRecordValidation;
 
-  /** Standard input of this invocation. */
-  private java.io.InputStream stdin() {
-    ExportTool tool = mixee == null ? null : ExportTool.of(mixee);
-    return tool != null ? tool.stdin() : System.in;
-  }
-
   /**
    * A stream that never asks the file for its position: {@code skip} reads and discards and
    * {@code available} says 0, since a pipe cannot seek ("Illegal seek").
@@ -111,5 +105,11 @@ final class ArchiveArgs {
       }
       throw e;
     }
+  }
+
+  /** Standard input of this invocation. */
+  private java.io.InputStream stdin() {
+    ExportTool tool = mixee == null ? null : ExportTool.of(mixee);
+    return tool != null ? tool.stdin() : System.in;
   }
 }

@@ -128,14 +128,6 @@ final class PolicyOptions {
     out.flush();
   }
 
-  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
-  private picocli.CommandLine.Model.CommandSpec mixee;
-
-  /** The file's bytes; {@code -} is standard input (for the certificate, one file at most). */
-  private byte[] readOrStdin(Path file, String what) throws IOException {
-    return Stdio.isDash(file) ? Stdio.readAll(mixee, MAX_FILE_BYTES, what) : read(file, what);
-  }
-
   static byte[] read(Path file, String what) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(what + ": " + file + " is not a readable file");
@@ -144,5 +136,13 @@ final class PolicyOptions {
       throw new IOException(what + ": " + file + " is larger than 16 MiB");
     }
     return Files.readAllBytes(file);
+  }
+
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  private picocli.CommandLine.Model.CommandSpec mixee;
+
+  /** The file's bytes; {@code -} is standard input (for the certificate, one file at most). */
+  private byte[] readOrStdin(Path file, String what) throws IOException {
+    return Stdio.isDash(file) ? Stdio.readAll(mixee, MAX_FILE_BYTES, what) : read(file, what);
   }
 }
