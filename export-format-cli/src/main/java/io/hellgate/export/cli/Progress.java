@@ -8,8 +8,7 @@ import java.util.function.LongConsumer;
 /**
  * Progress of a long run on standard error, pass by pass: bytes done (of the total, when known),
  * rate and ETA. On a terminal one line is redrawn twice a second; elsewhere (with {@code
- * --progress}) a line is printed every five seconds. Each pass ends with a summary line (with
- * {@code --progress}, or after a pass of a second or more). Silent
+ * --progress}) a line is printed every five seconds. Each pass ends with a summary line. Silent
  * when {@link UiOptions#showProgress()} is false. A command gets one per run and feeds each pass
  * through the {@link LongConsumer} {@link #pass} returns; thread-safe for one feeding thread.
  *
@@ -25,26 +24,24 @@ final class Progress {
   private final PrintWriter err;
   private final boolean shown;
   private final boolean terminal;
-  private final boolean forced;
   private final int passes;
   private int pass;
 
-  private Progress(PrintWriter err, boolean shown, boolean terminal, boolean forced, int passes) {
+  private Progress(PrintWriter err, boolean shown, boolean terminal, int passes) {
     this.err = err;
     this.shown = shown;
     this.terminal = terminal;
-    this.forced = forced;
     this.passes = passes;
   }
 
   /** Progress for a run of {@code passes} passes, shown as {@code ui} says. */
   static Progress of(PrintWriter err, UiOptions ui, int passes) {
-    return new Progress(err, ui != null && ui.showProgress(), Terminal.isTerminal(2), ui != null && ui.progress, passes);
+    return new Progress(err, ui != null && ui.showProgress(), Terminal.isTerminal(2), passes);
   }
 
   /** No progress at all. */
   static Progress none() {
-    return new Progress(null, false, false, false, 1);
+    return new Progress(null, false, false, 1);
   }
 
   /**
@@ -138,17 +135,9 @@ final class Progress {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        // The summary: always when forced; on a terminal only after a run long enough to be watched.
-        if (forced || System.nanoTime() - start >= 1_000_000_000L) {
-          synchronized (err) {
-            err.print((terminal ? "\r\033[K" : "") + line(true) + System.lineSeparator());
-            err.flush();
-          }
-        } else if (terminal) {
-          synchronized (err) {
-            err.print("\r\033[K");
-            err.flush();
-          }
+        synchronized (err) { // the summary line stays, like a finished progress meter
+          err.print((terminal ? "\r\033[K" : "") + line(true) + System.lineSeparator());
+          err.flush();
         }
       }
     }
