@@ -74,12 +74,12 @@ def openssl(*args, stdin=None):
     return subprocess.run(["openssl", *args], input=stdin, check=True, capture_output=True).stdout
 
 
-# The password the fuzz tests use is "fuzz". Iteration counts stay low so mutants stay fast.
+# The password the fuzz tests use is "Sw0rdfish-9". Iteration counts stay low so mutants stay fast.
 write(os.path.join(keys, "seed-golden-key-pkcs1.pem"), openssl("rsa", "-traditional", stdin=key_pem))
 write(os.path.join(keys, "seed-golden-key-pkcs8-encrypted.pem"),
-      openssl("pkcs8", "-topk8", "-v2", "aes-128-cbc", "-iter", "1", "-passout", "pass:fuzz", stdin=key_pem))
+      openssl("pkcs8", "-topk8", "-v2", "aes-128-cbc", "-iter", "1", "-passout", "pass:Sw0rdfish-9", stdin=key_pem))
 write(os.path.join(keys, "seed-golden-key-legacy-encrypted.pem"),
-      openssl("rsa", "-traditional", "-aes128", "-passout", "pass:fuzz", stdin=key_pem))
+      openssl("rsa", "-traditional", "-aes128", "-passout", "pass:Sw0rdfish-9", stdin=key_pem))
 cert_der = openssl("x509", "-outform", "DER", stdin=cert_pem)
 write(os.path.join(certs, "seed-golden-recipient-cert.der"), cert_der)
 write(os.path.join(certs, "seed-golden-public-key.pem"), openssl("x509", "-pubkey", "-noout", stdin=cert_pem))
@@ -89,7 +89,7 @@ with tempfile.TemporaryDirectory() as d:
     write(cf, cert_pem)
     write(os.path.join(certs, "seed-two-certificate-bundle.pem"), cert_pem + cert_pem)
     write(os.path.join(stores, "seed-golden-recipient.p12"),
-          openssl("pkcs12", "-export", "-inkey", kf, "-in", cf, "-passout", "pass:fuzz",
+          openssl("pkcs12", "-export", "-inkey", kf, "-in", cf, "-passout", "pass:Sw0rdfish-9",
                   "-iter", "1", "-maciter", "-macalg", "sha256",
                   "-keypbe", "AES-128-CBC", "-certpbe", "AES-128-CBC"))
 print("seeds written")

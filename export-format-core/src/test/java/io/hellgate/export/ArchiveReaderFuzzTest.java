@@ -84,6 +84,23 @@ class ArchiveReaderFuzzTest {
     }
   }
 
+  /** The seeds reach the accepting path: the golden valid archives verify with the fuzzed options. */
+  @org.junit.jupiter.api.Test
+  void validGoldenSeedsVerifyWithTheFuzzTestsKey() throws IOException {
+    String dir = "ArchiveReaderFuzzTestInputs/anyArchiveIsReadOrRejectedTyped/";
+    for (String seed : new String[] {"seed-golden-valid-small.tgz", "seed-golden-valid-pax-headers.tar"}) {
+      byte[] input;
+      try (var in = ArchiveReaderFuzzTest.class.getResourceAsStream(dir + seed)) {
+        input = in.readAllBytes();
+      }
+      byte[] archive = seed.endsWith(".tar") ? gzip(input) : input;
+      try (ExportReader reader = ExportReader.open(new ByteArrayInputStream(archive), OPTIONS)) {
+        reader.verify();
+        assertThat(reader.manifest().recordCount()).as(seed).isEqualTo(3);
+      }
+    }
+  }
+
   private static byte[] gzip(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
