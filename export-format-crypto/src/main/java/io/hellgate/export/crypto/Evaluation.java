@@ -247,7 +247,15 @@ final class Evaluation {
 
   private void organization() {
     String code = "subject.organization";
-    X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
+    X500Name subject;
+    try {
+      subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
+    } catch (IllegalArgumentException e) {
+      // Found by fuzzing: the JDK accepts names BouncyCastle cannot read (an unknown string tag).
+      add(code, Status.FAIL, "The subject name cannot be read (an attribute value of an unsupported type); "
+          + "the certificate must identify the receiving organization by O and C.");
+      return;
+    }
     List<String> missing = SubjectRules.organizationProblems(subject);
     if (missing.isEmpty()) {
       add(code, Status.PASS, "Subject organization '" + SubjectRules.value(subject, BCStyle.O) + "', country "
