@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Long fuzzing run (docs/security.md, "Fuzzing"): each Jazzer fuzz test in turn, SECONDS each, niced.
 #   tools/fuzz.sh [SECONDS] [TEST ...]     e.g. tools/fuzz.sh 600 RecordCodecFuzzTest
+# FUZZ_EXTRA adds Maven -D options, e.g. FUZZ_EXTRA=-Djazzer.keep_going=50 to go on after findings.
 # Generated corpora go to <module>/.cifuzz-corpus/ (kept between runs, not committed); a finding is
 # written to <module>/src/test/resources/<package>/<Class>Inputs/<method>/ (commit it with the fix:
 # every build replays it). Per-target logs and "Done N runs in S second(s)" lines: target/fuzz-long/.
@@ -29,6 +30,6 @@ for t in "${targets[@]}"; do
     -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.instrument='io.hellgate.**,org.apache.commons.compress.**,com.fasterxml.jackson.core.**,org.bouncycastle.**' \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" \
-    -Djazzer.internal.arg.2=-timeout=10 >"$log" 2>&1 && status=ok || status="FAILED (finding?)"
+    -Djazzer.internal.arg.2=-timeout=10 ${FUZZ_EXTRA:-} >"$log" 2>&1 && status=ok || status="FAILED (finding?)"
   echo "$test: $status: $(grep -ho 'Done [0-9]* runs in [0-9]* second(s)' "$log" | tail -1)"
 done
