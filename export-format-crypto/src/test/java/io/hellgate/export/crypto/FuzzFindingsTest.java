@@ -35,4 +35,23 @@ class FuzzFindingsTest {
       assertThat(c.message()).contains("cannot be read");
     });
   }
+
+  /**
+   * CertificateFuzzTest, 2026-12-07 (second run, after the fix above): a subject O or C that is a
+   * UTF8String holding invalid UTF-8, which the JDK accepts, made evaluate throw
+   * IllegalArgumentException ("Invalid UTF-8 input") from SubjectRules.
+   */
+  @Test
+  void aSubjectValueThatIsNotUtf8IsARejectionNotAnException() throws Exception {
+    CertificatePolicy policy = CertificatePolicy.builder()
+        .trustAnchorsPem(input("seed-golden-recipient-cert.pem"))
+        .clock(Clock.fixed(Instant.parse("2026-01-15T10:43:00Z"), ZoneOffset.UTC))
+        .build();
+    PolicyDecision decision = policy.evaluate(input("crash-a4cd3835fe2f8ed6d1462a6a538c86b00d7e2469"));
+    assertThat(decision.accepted()).isFalse();
+    assertThat(decision.failures()).anySatisfy(c -> {
+      assertThat(c.code()).isEqualTo("subject.organization");
+      assertThat(c.message()).contains("cannot be read");
+    });
+  }
 }
