@@ -206,7 +206,7 @@ final class ArchiveScanner {
       s.readInPlace = true;
       return s;
     }
-    InputStream in = Files.newInputStream(path);
+    InputStream in = SourceFailure.marking(Files.newInputStream(path));
     if (progress != null) {
       in = counting(in, progress);
     }
@@ -253,7 +253,7 @@ final class ArchiveScanner {
   }
 
   static ArchiveScanner open(InputStream in) throws IOException {
-    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+    BufferedInputStream buffered = new BufferedInputStream(SourceFailure.marking(in), 1 << 16);
     buffered.mark(2);
     int b0 = buffered.read();
     int b1 = buffered.read();
@@ -532,6 +532,50 @@ final class ArchiveScanner {
     tar.close();
   }
 
+  /**
+   * An I/O error of the archive's source (the file or stream), marked as such before the gzip and
+   * tar layers see it, so that {@link #corrupt} passes it on as the I/O error it is instead of
+   * calling the archive malformed (found by fault injection: EIO read as "malformed_archive").
+   */
+  static final class SourceFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private SourceFailure(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    static InputStream marking(InputStream in) {
+      return new java.io.FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          try {
+            return super.read();
+          } catch (IOException e) {
+            throw new SourceFailure(e);
+          }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (IOException e) {
+            throw new SourceFailure(e);
+          }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+          try {
+            return super.skip(n);
+          } catch (IOException e) {
+            throw new SourceFailure(e);
+          }
+        }
+      };
+    }
+  }
+
   private static ExportFormatException malformed(String message) {
     return new ExportFormatException(Reason.MALFORMED_ARCHIVE, message);
   }
@@ -540,6 +584,9 @@ final class ArchiveScanner {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ExportFormatException) {
         return (ExportFormatException) t; // ours, possibly wrapped by commons-compress
+      }
+      if (t instanceof SourceFailure) {
+        return (IOException) t.getCause(); // reading failed (EIO, a broken pipe): not the archive's fault
       }
       if (t instanceof java.io.InterruptedIOException || t instanceof java.nio.channels.ClosedByInterruptException) {
         // Not the archive's fault: the reading thread was interrupted.

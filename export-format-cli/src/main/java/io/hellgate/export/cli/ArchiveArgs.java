@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,10 +15,24 @@ import picocli.CommandLine.Parameters;
  * one instance per invocation.
  */
 final class ArchiveArgs {
-  @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz.")
+  @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz (- for standard input).")
   Path archive;
 
   @Mixin KeySourceOptions keys;
+
+  @Mixin UiOptions ui;
+
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec mixee;
+
+  /** How many passes the command makes, for the progress display: set before {@link #openVerified}. */
+  int passes = 1;
+
+  /** The run's progress display, made by {@link #openVerified}; a command adds its later passes. */
+  Progress progress = Progress.none();
+
+  /** The archive's size in bytes, or -1 for a stream; known after {@link #openVerified}. */
+  long archiveSize = -1;
 
   @Option(names = "--max-size", paramLabel = "SIZE",
       description = "Refuse exports whose encrypted data is larger than SIZE (e.g. 2g), before reading it.")
@@ -62,7 +75,10 @@ final class ArchiveArgs {
    * The caller closes the returned reader; on failure nothing stays open.
    */
   ExportReader openVerified(PrintWriter err) throws IOException {
-    ExportTool.requireNotDirectory(archive);
+    boolean stdin = Stdio.isDash(archive);
+    if (!stdin) {
+      ExportTool.requireNotDirectory(archive);
+    }
     ExportReader.Options.Builder options = ExportReader.options().validateRecords(!skipRecordValidation);
     keys.load().forEach(options::key);
     if (formatOneOne != null) {
@@ -71,17 +87,18 @@ final class ArchiveArgs {
     if (maxSize != null) {
       options.maxDataBytes(Sizes.parse(maxSize));
     }
-    AtomicLong read = new AtomicLong();
-    options.progress(read::set);
+    archiveSize = !stdin && Files.isRegularFile(archive) ? Files.size(archive) : -1;
+    progress = Progress.of(err, ui, passes);
     ExportReader reader = null;
     // From the file itself: nothing is spooled, and the release pass re-reads the file in place
     // (each chunk re-authenticated), so decrypting needs no temporary space.
-    try (Progress progress = Progress.start(err, "verifying", read, Files.size(archive))) {
-      // A regular file is read twice in place; a pipe or FIFO can be read once only, so it is
-      // opened as a stream (its ciphertext spooled for the release pass).
-      reader = Files.isRegularFile(archive)
+    try (Progress.Pass pass = progress.pass("verifying", archiveSize)) {
+      options.progress(pass);
+      // A regular file is read twice in place; a pipe, FIFO or standard input can be read once
+      // only, so it is opened as a stream (its ciphertext spooled for the release pass).
+      reader = archiveSize >= 0
           ? ExportReader.open(archive, options.build())
-          : ExportReader.open(sequential(Files.newInputStream(archive)), options.build());
+          : ExportReader.open(sequential(stdin ? stdin() : Files.newInputStream(archive)), options.build());
       reader.verify();
       return reader;
     } catch (IOException | RuntimeException e) {
@@ -94,5 +111,11 @@ final class ArchiveArgs {
       }
       throw e;
     }
+  }
+
+  /** Standard input of this invocation. */
+  private java.io.InputStream stdin() {
+    ExportTool tool = mixee == null ? null : ExportTool.of(mixee);
+    return tool != null ? tool.stdin() : System.in;
   }
 }

@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
 public final class CheckCertCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CERT.pem", description = "The certificate (PEM or DER), optionally followed by its chain.")
+  @Parameters(index = "0", paramLabel = "CERT.pem", description = "The certificate (PEM or DER), optionally followed by its chain; - for standard input.")
   private Path certificate;
 
   @Mixin PolicyOptions policy;

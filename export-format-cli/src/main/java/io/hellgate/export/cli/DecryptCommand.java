@@ -5,13 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -30,7 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
       "Verify an export completely (tag, checksum, count, framing, and that every line is a valid",
       "token record), then write its JSON Lines to stdout or --out FILE. Nothing is written unless",
       "all of that passed. With --out, FILE is created only after the whole write; on failure no",
-      "file exists (it is written as a hidden .export-tool-*.partial file beside it and renamed).",
+      "file exists (it is written as a hidden .export-tool-*.partial file beside it, renamed, and",
+      "the directory synced). An existing FILE is replaced only with --force. ARCHIVE - reads",
+      "standard input (spooled, encrypted, for the second pass); --out - is standard output.",
       "To stdout, a failure while writing (a changed archive file, a full disk) exits non-zero:",
       "discard the output then."
     })
@@ -44,32 +42,47 @@ final class DecryptCommand implements Callable<Integer> {
 
   @Mixin ArchiveArgs input;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON Lines here instead of stdout.")
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON Lines here instead of stdout (- for stdout).")
   Path out;
+
+  @Mixin ForceOption force;
 
   @Override
   public Integer call() throws Exception {
-    if (out != null) {
-      OutputTarget.check("--out", out, input.archive, "the archive");
+    if (Stdio.isDash(out)) {
+      out = null; // standard output
     }
+    if (out != null) {
+      OutputTarget.check("--out", out, input.archive, "the archive", force.force);
+      PartialFiles.sweepStale(out.toAbsolutePath().getParent());
+    }
+    input.passes = 2;
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
       long count;
-      if (out == null) {
-        OutputStream o = new java.io.BufferedOutputStream(tool.stdout(), 1 << 16);
-        count = copy(reader, o);
-        o.flush();
-      } else {
-        count = toFile(reader);
+      try (Progress.Pass pass = input.progress.pass("writing", input.archiveSize)) {
+        written = pass;
+        if (out == null) {
+          OutputStream o = new java.io.BufferedOutputStream(tool.stdout(), 1 << 16);
+          count = copy(reader, o);
+          o.flush();
+        } else {
+          count = toFile(reader);
+        }
       }
-      spec.commandLine()
-          .getErr()
-          .println("decrypted " + count + " records (" + reader.manifest().checksum() + ")" + (out == null ? "" : " to " + Printable.escape(out)));
+      if (!input.ui.quiet) {
+        spec.commandLine()
+            .getErr()
+            .println("decrypted " + count + " records (" + reader.manifest().checksum() + ")" + (out == null ? "" : " to " + Printable.escape(out)));
+      }
       return ExportTool.OK;
     }
   }
 
+  /** The release pass's progress: plaintext bytes written (about the archive's size in all). */
+  private Progress.Pass written;
+
   /** Copies the verified lines as bytes: no decoding, no re-encoding. */
-  private static long copy(ExportReader reader, OutputStream o) throws IOException {
+  private long copy(ExportReader reader, OutputStream o) throws IOException {
     long n = 0;
     byte[] buf = new byte[8192];
     for (java.nio.ByteBuffer line; (line = reader.nextLineBytes()) != null; n++) {
@@ -79,6 +92,9 @@ final class DecryptCommand implements Callable<Integer> {
         o.write(buf, 0, k);
       }
       o.write('\n');
+      if (written != null) {
+        written.add(line.limit() + 1L);
+      }
     }
     return n;
   }
@@ -92,11 +108,8 @@ final class DecryptCommand implements Callable<Integer> {
     try {
       // A short name of its own (~40 characters), not derived from FILE's: a long but legal FILE
       // name must not make the temporary name too long.
-      Path tmp =
-          FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-              ? Files.createTempFile(dir, PARTIAL_PREFIX, ".partial",
-                  PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-              : Files.createTempFile(dir, PARTIAL_PREFIX, ".partial");
+      // Named for this process, so that a later run can delete it if this one is killed (SIGKILL).
+      Path tmp = PartialFiles.create(dir);
       partial.set(tmp);
       long n;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
@@ -106,12 +119,8 @@ final class DecryptCommand implements Callable<Integer> {
         ch.force(true);
       }
       // Checked again: the target may have changed during the verification pass.
-      OutputTarget.check("--out", out, input.archive, "the archive");
-      try {
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-      }
+      OutputTarget.check("--out", out, input.archive, "the archive", force.force);
+      PartialFiles.moveIntoPlace(tmp, out, force.force); // then fsyncs the directory
       return n;
     } finally {
       Path tmp = partial.get();

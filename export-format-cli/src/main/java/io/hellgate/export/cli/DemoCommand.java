@@ -40,14 +40,17 @@ import picocli.CommandLine.Model.CommandSpec;
  * export; the export inspected, verified and decrypted; then a tampered copy, a wrong key and a DV
  * certificate, each rejected. Exit 0 only if every step behaved as expected.
  */
-@Command(name = "demo", description = "Run a full round trip on generated test PKI and show what happened.")
+@Command(name = "demo", description = {
+    "Run a full round trip on generated test PKI and show what happened.",
+    "Its files go to a new temporary directory that is removed at the end (also on Ctrl-C),",
+    "or to --dir DIR, which is kept."})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--records", defaultValue = "1000", paramLabel = "N", description = "How many synthetic records (default ${DEFAULT-VALUE}).")
   int records;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the demo files (default: a new temporary directory).")
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the demo files, kept afterwards (default: a new temporary directory, removed at the end).")
   Path dir;
 
   private PrintWriter out;
@@ -60,8 +63,38 @@ final class DemoCommand implements Callable<Integer> {
     }
     out = spec.commandLine().getOut();
     Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("export-demo-");
-    out.println("export-tool demo: files in " + work);
+    out.println("export-tool demo: files in " + work + (dir != null ? "" : " (removed at the end)"));
+    if (dir != null) {
+      return run(work);
+    }
+    Thread cleanup = new Thread(() -> deleteTree(work), "export-tool-demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C, SIGTERM
+    try {
+      return run(work);
+    } finally {
+      deleteTree(work);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs and finds nothing left
+      }
+      out.println("removed " + work);
+      out.flush();
+    }
+  }
 
+  /** Deletes {@code root} and everything under it, without following symbolic links. */
+  static void deleteTree(Path root) {
+    try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // best effort: a file that cannot be removed stays
+    }
+  }
+
+  private int run(Path work) throws Exception {
     try (TestPki pki = TestPki.builder().intermediate(true).revocationServer(true).build()) {
       step("1. test PKI: root " + name(pki.root().getSubjectX500Principal().getName())
           + ", issuing CA, OCSP responder at " + pki.ocspUrl());

@@ -29,8 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "encrypt",
     // picocli would show --trust as optional: it is required unless the check is explicitly skipped
     customSynopsis = {
-      "export-tool encrypt [-hV] --cert=CERT.pem --in=tokens.jsonl",
-      "         --out=export.tgz [--instance=ID]",
+      "export-tool encrypt [-fhqV] [--progress] --cert=CERT.pem --in=tokens.jsonl|-",
+      "         --out=export.tgz|- [--instance=ID]",
       "         (--trust=ROOTS.pem [--chain=INTERMEDIATES.pem] [--crl=FILE]...",
       "          [--ocsp] [--soft-fail-revocation] [--at=RFC3339-TIME]",
       "          [--private-pki --policy-oid=OID...] [--dedicated]",
@@ -41,6 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Encrypt a JSON Lines file of token records to a recipient certificate,",
       "which must pass the certificate policy (the options of check-cert).",
+      "--in - reads standard input; --out - writes the archive to standard output",
+      "(then the messages go to stderr). An existing --out file is replaced only with --force.",
       "Exit code: 0 written, 1 the certificate or an input line was rejected",
       "(nothing is written), 2 usage or I/O error."
     })
@@ -56,11 +58,15 @@ final class EncryptCommand implements Callable<Integer> {
       description = "Encrypt without checking the certificate against the policy (tests only; never for real exports).")
   boolean insecureSkipCheck;
 
-  @Option(names = "--in", required = true, paramLabel = "tokens.jsonl", description = "Token records, one JSON object per line.")
+  @Option(names = "--in", required = true, paramLabel = "tokens.jsonl", description = "Token records, one JSON object per line (- for standard input).")
   Path in;
 
-  @Option(names = "--out", required = true, paramLabel = "export.tgz", description = "The archive to create.")
+  @Option(names = "--out", required = true, paramLabel = "export.tgz", description = "The archive to create (- for standard output).")
   Path out;
+
+  @Mixin ForceOption force;
+
+  @Mixin UiOptions ui;
 
   @Option(names = "--instance", paramLabel = "ID", defaultValue = "local.on-hellgate.cloud",
       description = "guardian_instance to record (default: ${DEFAULT-VALUE}).")
@@ -70,9 +76,20 @@ final class EncryptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ExportTool.requireNotDirectory(in);
+    if (!Stdio.isDash(in)) {
+      ExportTool.requireNotDirectory(in);
+    }
     ExportTool.requireNotDirectory(cert);
-    OutputTarget.check("--out", out, in, "--in");
+    if (Stdio.isDash(in) && Stdio.isDash(cert)) {
+      throw new ExportTool.UsageError("--in - and --cert - cannot both read standard input");
+    }
+    boolean toStdout = Stdio.isDash(out);
+    if (toStdout && Terminal.isTerminal(1)) {
+      throw new ExportTool.UsageError("--out - would write a binary archive to the terminal: redirect standard output");
+    }
+    if (!toStdout) {
+      OutputTarget.check("--out", out, in, "--in", force.force);
+    }
     Recipient recipient;
     if (insecureSkipCheck) {
       if (policy.hasTrust()) {
@@ -94,17 +111,45 @@ final class EncryptCommand implements Callable<Integer> {
     formatOneOne.apply(builder, recipient); // format 1.1: --request, --sign-*
     ExportWriter.Options options = builder.build();
     ExportManifest manifest;
-    try (InputStream input = Files.newInputStream(in);
-        ExportWriter w = ExportWriter.open(out, options)) {
+    ExportTool tool = ExportTool.of(spec);
+    long total = Stdio.isDash(in) || !Files.isRegularFile(in) ? -1 : Files.size(in);
+    try (Progress.Pass pass = Progress.of(spec.commandLine().getErr(), ui, 1).pass("encrypting", total);
+        InputStream input = counted(Stdio.isDash(in) ? stdin(tool) : Files.newInputStream(in), pass);
+        ExportWriter w = toStdout ? ExportWriter.open(stdout(tool), options) : ExportWriter.open(out, options)) {
       copyLines(input, w);
       manifest = w.finish();
     }
-    var o = spec.commandLine().getOut();
-    o.println("wrote " + Printable.escape(out) + ": " + manifest.recordCount() + " records, " + manifest.checksum());
-    o.println("recipient: " + Printable.escape(manifest.recipientSubject() + " (" + manifest.recipientFingerprint() + ")"));
-    SigningOptions.report(o, manifest);
-    o.flush();
+    if (!ui.quiet) {
+      // With --out -, standard output holds the archive: the summary goes to stderr.
+      var o = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      o.println("wrote " + (toStdout ? "standard output" : Printable.escape(out)) + ": " + manifest.recordCount() + " records, " + manifest.checksum());
+      o.println("recipient: " + Printable.escape(manifest.recipientSubject() + " (" + manifest.recipientFingerprint() + ")"));
+      SigningOptions.report(o, manifest);
+      o.flush();
+    }
     return ExportTool.OK;
+  }
+
+  private static InputStream stdin(ExportTool tool) {
+    return tool != null ? tool.stdin() : System.in;
+  }
+
+  private static java.io.OutputStream stdout(ExportTool tool) {
+    return tool != null ? tool.stdout() : System.out;
+  }
+
+  /** {@code in}, adding the bytes read to {@code pass}. */
+  private static InputStream counted(InputStream in, Progress.Pass pass) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          pass.add(n);
+        }
+        return n;
+      }
+    };
   }
 
   /** The longest line a writer accepts, without its newline (the format's limit). */
@@ -130,7 +175,7 @@ final class EncryptCommand implements Callable<Integer> {
         int add = end - pos;
         if (len + add > MAX_LINE_BYTES + 1) { // + 1: room for a '\r' before the '\n'
           throw new ExportFormatException(ExportFormatException.Reason.LIMIT_EXCEEDED,
-              in + ": line " + (lineNo + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
+              inName() + ": line " + (lineNo + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
         }
         if (len + add > line.length) {
           line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES + 1, Math.max(len + add, 2 * line.length)));
@@ -157,16 +202,21 @@ final class EncryptCommand implements Callable<Integer> {
       len--; // CRLF line ending
     }
     if (len == 0) {
-      throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, in + ": line " + lineNo + " is empty");
+      throw new ExportFormatException(ExportFormatException.Reason.MALFORMED_RECORD, inName() + ": line " + lineNo + " is empty");
     }
     if (len > MAX_LINE_BYTES) {
       throw new ExportFormatException(ExportFormatException.Reason.LIMIT_EXCEEDED,
-          in + ": line " + lineNo + " is longer than " + MAX_LINE_BYTES + " bytes");
+          inName() + ": line " + lineNo + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
     try {
       w.writeLineBytes(ByteBuffer.wrap(line, 0, len));
     } catch (ExportFormatException e) {
-      throw new ExportFormatException(e.reason(), in + ": " + e.getMessage()); // name the file
+      throw new ExportFormatException(e.reason(), inName() + ": " + e.getMessage()); // name the file
     }
+  }
+
+  /** The input as messages name it. */
+  private String inName() {
+    return Stdio.isDash(in) ? "standard input" : in.toString();
   }
 }

@@ -21,11 +21,22 @@ import picocli.CommandLine.Command;
     // -h/--help and -V/--version on every subcommand too
     scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
-    version = "export-tool 0.1.0 (format 1.0)",
+    versionProvider = ExportTool.Version.class,
     description = {
       "Encrypted PCI token exports (format 1.0): write, read, verify, inspect.",
       "Exit code: 0 success, 1 rejected (tampered, wrong key, policy,",
-      "malformed record), 2 usage or I/O error."
+      "malformed record), 2 usage or I/O error.",
+      "A FILE given as - is standard input or output."
+    },
+    // Inherited by every subcommand (scope INHERIT): shown in each --help and man page.
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success (accepted, written, verified)",
+      "1:rejected: tampered, wrong key, certificate policy, malformed archive or record; nothing was released or written",
+      "2:usage or I/O error (bad option, missing or existing file without --force, full disk, closed pipe)",
+      "130:interrupted (Ctrl-C, SIGINT): no output is left under the target name, nor a temporary file",
+      "137:killed (SIGKILL): no output under the target name; decrypt's hidden partial file is removed by the next decrypt into that directory",
+      "143:terminated (SIGTERM): as for 130"
     },
     subcommands = {
       DemoCommand.class,
@@ -52,8 +63,45 @@ public final class ExportTool implements Runnable {
   /** Standard output as bytes, for commands that stream data there ({@code decrypt}); never closed. */
   private final OutputStream stdout;
 
-  private ExportTool(OutputStream stdout) {
+  /** Standard input as bytes, for a FILE given as {@code -}; never closed. */
+  private final java.io.InputStream stdin;
+
+  /** For picocli's generators (completion script, man pages), which instantiate the class. */
+  private ExportTool() {
+    this(System.out, System.in);
+  }
+
+  private ExportTool(OutputStream stdout, java.io.InputStream stdin) {
     this.stdout = stdout;
+    this.stdin = stdin;
+  }
+
+  /** Standard input, for a FILE given as {@code -}: the caller does not close it. */
+  java.io.InputStream stdin() {
+    return new java.io.FilterInputStream(stdin) {
+      @Override
+      public void close() {
+        // standard input stays open
+      }
+    };
+  }
+
+  /** The tool of a command's invocation, or null when the command runs on its own (tests). */
+  static ExportTool of(CommandLine.Model.CommandSpec spec) {
+    Object root = spec.root().userObject();
+    return root instanceof ExportTool ? (ExportTool) root : null;
+  }
+
+  /** {@code --version}: this build's version (from the jar manifest), the format and the JVM. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ExportTool.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "export-tool " + (v == null ? "(development build)" : v) + " (format 1.0)",
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+      };
+    }
   }
 
   /**
@@ -107,7 +155,12 @@ public final class ExportTool implements Runnable {
    * {@code err}, data ({@code decrypt} without {@code --out}) to {@code stdout}.
    */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, OutputStream stdout) {
-    CommandLine cl = new CommandLine(new ExportTool(stdout));
+    return commandLine(out, err, stdout, System.in);
+  }
+
+  /** As {@link #commandLine(PrintWriter, PrintWriter, OutputStream)}, reading {@code -} from {@code stdin}. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, OutputStream stdout, java.io.InputStream stdin) {
+    CommandLine cl = new CommandLine(new ExportTool(stdout, stdin));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
@@ -148,7 +201,12 @@ public final class ExportTool implements Runnable {
    * silently. A write error makes a success exit status 2.
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err, OutputStream stdout) {
-    int status = commandLine(out, err, stdout).execute(args);
+    return execute(args, out, err, stdout, System.in);
+  }
+
+  /** As {@link #execute(String[], PrintWriter, PrintWriter, OutputStream)}, reading {@code -} from {@code stdin}. */
+  static int execute(String[] args, PrintWriter out, PrintWriter err, OutputStream stdout, java.io.InputStream stdin) {
+    int status = commandLine(out, err, stdout, stdin).execute(args);
     if (out.checkError()) { // flushes first
       err.println("error: writing standard output failed");
       err.flush();

@@ -14,13 +14,18 @@ import picocli.CommandLine.Model.CommandSpec;
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz.")
+  @Parameters(paramLabel = "ARCHIVE", description = "The export .tgz (- for standard input).")
   Path archive;
 
   @Override
   public Integer call() throws Exception {
-    ExportTool.requireNotDirectory(archive);
-    ExportManifest m = ExportReader.readManifest(archive);
+    ExportManifest m;
+    if (Stdio.isDash(archive)) {
+      m = fromStdin();
+    } else {
+      ExportTool.requireNotDirectory(archive);
+      m = ExportReader.readManifest(archive);
+    }
     var out = spec.commandLine().getOut();
     out.println("version:           " + Printable.escape(m.version()));
     out.println("export_id:         " + Printable.escape(m.exportId()));
@@ -45,5 +50,24 @@ final class InspectCommand implements Callable<Integer> {
     }
     out.flush();
     return ExportTool.OK;
+  }
+
+  /**
+   * The manifest of an archive on standard input: copied to an owner-only temporary file first
+   * (the archive is ciphertext and manifest only, never plaintext), read, and deleted.
+   */
+  private ExportManifest fromStdin() throws java.io.IOException {
+    java.nio.file.Path tmp = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+        ? java.nio.file.Files.createTempFile("export-tool-inspect-", ".tgz", java.nio.file.attribute.PosixFilePermissions
+            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))
+        : java.nio.file.Files.createTempFile("export-tool-inspect-", ".tgz");
+    try {
+      try (java.io.OutputStream o = java.nio.file.Files.newOutputStream(tmp)) {
+        Stdio.in(spec).transferTo(o);
+      }
+      return ExportReader.readManifest(tmp);
+    } finally {
+      java.nio.file.Files.deleteIfExists(tmp);
+    }
   }
 }

@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 /**
  * The recipient key options shared by {@code export-tool decrypt} and {@code verify}: PEM keys,
  * a PKCS#12 key store, or a PKCS#11 token (HSM), with the password or PIN from
- * {@code --pass-env}/{@code --pass-file} or a terminal prompt, never from an argument value.
+ * {@code --pass-env}/{@code --pass-file} or a terminal prompt, never from an argument value. Each
+ * key option may have its own {@code --pass-env}/{@code --pass-file}, given after it (key rotation
+ * with differently protected keys: {@code --key old.pem --pass-file old.pass --key new.pem
+ * --pass-env NEW_KEY_PASSWORD}); a single one is shared by all keys.
  *
  * <p>Use it as a picocli mixin and call {@link #load()} in the command:
  *
@@ -104,37 +107,89 @@ public final class KeySourceOptions {
     }
     boolean[] certUsed = new boolean[certs.size()];
     List<RecipientKey> loaded = new ArrayList<>();
-    char[] shared = password.configured() ? password.read("the keys", false) : null;
-    try {
-      for (Path key : keys) {
-        loaded.add(pem(key, certs, certUsed, shared));
+    Passwords plan = passwords();
+    for (int i = 0; i < keys.size(); i++) {
+      loaded.add(pem(keys.get(i), certs, certUsed, plan.of("key" + i)));
+    }
+    for (int i = 0; i < certUsed.length; i++) {
+      if (!certUsed[i]) {
+        throw new KeySourceException(
+            KeySourceException.Reason.CERTIFICATE_MISMATCH, "the certificate " + certificates.get(i) + " (--cert) belongs to none of the --key files");
       }
-      for (int i = 0; i < certUsed.length; i++) {
-        if (!certUsed[i]) {
-          throw new KeySourceException(
-              KeySourceException.Reason.CERTIFICATE_MISMATCH, "the certificate " + certificates.get(i) + " (--cert) belongs to none of the --key files");
-        }
-      }
-      if (pkcs12 != null) {
-        loaded.add(RecipientKeys.fromPkcs12(pkcs12, alias, secret(shared, "PKCS#12 file " + pkcs12)));
-      }
-      if (pkcs11 != null) {
-        loaded.add(RecipientKeys.fromPkcs11(pkcs11, alias, secret(shared, "PKCS#11 token " + pkcs11)));
-      }
-      return List.copyOf(loaded);
-    } finally {
-      if (shared != null) {
-        Arrays.fill(shared, '\0');
-      }
+    }
+    if (pkcs12 != null) {
+      loaded.add(RecipientKeys.fromPkcs12(pkcs12, alias, password.readOrPrompt(plan.of("pkcs12"), "PKCS#12 file " + pkcs12)));
+    }
+    if (pkcs11 != null) {
+      loaded.add(RecipientKeys.fromPkcs11(pkcs11, alias, password.readOrPrompt(plan.of("pkcs11"), "PKCS#11 token " + pkcs11)));
+    }
+    return List.copyOf(loaded);
+  }
+
+  /** Which password source each key option uses; null: none given (prompt if one is needed). */
+  private record Passwords(java.util.Map<String, PasswordOptions.Source> own, PasswordOptions.Source shared) {
+    PasswordOptions.Source of(String keyOption) {
+      return own.getOrDefault(keyOption, shared);
     }
   }
 
+  /**
+   * Pairs each --pass-env/--pass-file with the key option (--key, --pkcs12, --pkcs11) before it on
+   * the command line, so that keys protected differently (key rotation) each get theirs. A single
+   * password option, wherever it stands, is shared by every key (as before there could be several);
+   * one given before any key option is shared by the keys without one of their own.
+   */
+  private Passwords passwords() {
+    java.util.Map<String, PasswordOptions.Source> own = new java.util.HashMap<>();
+    PasswordOptions.Source shared = null;
+    PasswordOptions.Source only = null;
+    int total = 0;
+    int nKey = 0;
+    int nEnv = 0;
+    int nFile = 0;
+    String current = null;
+    for (picocli.CommandLine.Model.ArgSpec arg : mixee.commandLine().getParseResult().matchedArgs()) {
+      if (!(arg instanceof picocli.CommandLine.Model.OptionSpec)) {
+        continue;
+      }
+      PasswordOptions.Source source = null;
+      switch (((picocli.CommandLine.Model.OptionSpec) arg).longestName()) {
+        case "--key" -> current = "key" + nKey++;
+        case "--pkcs12" -> current = "pkcs12";
+        case "--pkcs11" -> current = "pkcs11";
+        case "--pass-env" -> source = new PasswordOptions.Source(password.passEnvs.get(nEnv++), null);
+        case "--pass-file" -> source = new PasswordOptions.Source(null, password.passFiles.get(nFile++));
+        default -> { }
+      }
+      if (source == null) {
+        continue;
+      }
+      total++;
+      only = source;
+      if (current == null) {
+        if (shared != null) {
+          throw new ParameterException(mixee.commandLine(), "give the shared password with either --pass-env or --pass-file, not both, and once");
+        }
+        shared = source;
+      } else if (own.putIfAbsent(current, source) != null) {
+        throw new ParameterException(mixee.commandLine(), "give the password for " + describe(current)
+            + " with either --pass-env or --pass-file, not both: one per key option, after it");
+      }
+    }
+    return total == 1 ? new Passwords(java.util.Map.of(), only) : new Passwords(own, shared);
+  }
+
+  private String describe(String keyOption) {
+    return keyOption.startsWith("key") ? "--key " + keys.get(Integer.parseInt(keyOption.substring(3))) : "--" + keyOption;
+  }
+
   /** A PEM key with the --cert that belongs to it; asks for a password only if it is encrypted. */
-  private RecipientKey pem(Path key, List<X509Certificate> certs, boolean[] certUsed, char[] shared) throws IOException {
+  private RecipientKey pem(Path key, List<X509Certificate> certs, boolean[] certUsed, PasswordOptions.Source source) throws IOException {
+    char[] given = source != null ? password.read(source) : null;
     char[] prompted = null;
     try {
       for (int attempt = 0; ; attempt++) {
-        char[] pw = shared != null ? shared : prompted;
+        char[] pw = given != null ? given : prompted;
         try {
           for (int i = 0; i < certs.size(); i++) {
             try {
@@ -159,11 +214,10 @@ public final class KeySourceOptions {
       if (prompted != null) {
         Arrays.fill(prompted, '\0');
       }
+      if (given != null) {
+        Arrays.fill(given, '\0');
+      }
     }
-  }
-
-  private char[] secret(char[] shared, String what) throws IOException {
-    return shared != null ? shared.clone() : password.read(what, false);
   }
 
   private static char[] copy(char[] secret) {

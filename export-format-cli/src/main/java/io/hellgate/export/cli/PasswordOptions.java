@@ -34,14 +34,23 @@ final class PasswordOptions {
   @Option(
       names = "--pass-env",
       paramLabel = "NAME",
-      description = "Read the password or PIN from environment variable NAME.")
-  String passEnv;
+      description = "Read the password or PIN from environment variable NAME. With several keys: "
+          + "one per key option, after it; a single one is shared by all keys.")
+  java.util.List<String> passEnvs = new java.util.ArrayList<>();
 
   @Option(
       names = "--pass-file",
       paramLabel = "FILE",
-      description = "Read the password or PIN from the first line of FILE.")
-  Path passFile;
+      description = "Read the password or PIN from the first line of FILE. With several keys: "
+          + "one per key option, after it; a single one is shared by all keys.")
+  java.util.List<Path> passFiles = new java.util.ArrayList<>();
+
+  /** Where one password comes from: an environment variable or a file (exactly one is set). */
+  record Source(String env, Path file) {
+    String option() {
+      return env != null ? "--pass-env " + env : "--pass-file " + file;
+    }
+  }
 
   /** Environment lookup; replaceable in tests. */
   UnaryOperator<String> environment = System::getenv;
@@ -55,7 +64,19 @@ final class PasswordOptions {
 
   /** Whether --pass-env or --pass-file was given. */
   boolean configured() {
-    return passEnv != null || passFile != null;
+    return !passEnvs.isEmpty() || !passFiles.isEmpty();
+  }
+
+  /** The password or PIN from {@code source}. */
+  char[] read(Source source) throws IOException {
+    if (source.env() != null) {
+      String value = environment.apply(source.env());
+      if (value == null || value.isEmpty()) {
+        throw new IOException("environment variable " + source.env() + " (--pass-env) is not set or empty");
+      }
+      return value.toCharArray();
+    }
+    return readFirstLine(source.file());
   }
 
   /**
@@ -65,18 +86,14 @@ final class PasswordOptions {
    * @throws IOException if the file cannot be read or the variable is not set
    */
   char[] read(String what, boolean confirm) throws IOException {
-    if (passEnv != null && passFile != null) {
-      throw usage("give the password with either --pass-env or --pass-file, not both");
+    if (passEnvs.size() + passFiles.size() > 1) {
+      throw usage("give the password with either --pass-env or --pass-file, not both, and once");
     }
-    if (passEnv != null) {
-      String value = environment.apply(passEnv);
-      if (value == null || value.isEmpty()) {
-        throw new IOException("environment variable " + passEnv + " (--pass-env) is not set or empty");
-      }
-      return value.toCharArray();
+    if (!passEnvs.isEmpty()) {
+      return read(new Source(passEnvs.get(0), null));
     }
-    if (passFile != null) {
-      return readFirstLine(passFile);
+    if (!passFiles.isEmpty()) {
+      return read(new Source(null, passFiles.get(0)));
     }
     String noun = what.startsWith("PKCS#11") ? "PIN" : "password";
     char[] answer = prompter.apply("Enter " + noun + " for " + what + ": ");
@@ -135,7 +152,26 @@ final class PasswordOptions {
     }
   }
 
-  private ParameterException usage(String message) {
+  /**
+   * Reads {@code what}'s password from {@code source}, or prompts (or fails without a terminal)
+   * when it is null.
+   */
+  char[] readOrPrompt(Source source, String what) throws IOException {
+    return source != null ? read(source) : prompt(what);
+  }
+
+  private char[] prompt(String what) throws IOException {
+    String noun = what.startsWith("PKCS#11") ? "PIN" : "password";
+    char[] answer = prompter.apply("Enter " + noun + " for " + what + ": ");
+    if (answer == null) {
+      throw usage(
+          "no terminal to ask for the " + noun + " for " + what
+              + ": give it with --pass-env NAME or --pass-file FILE");
+    }
+    return answer;
+  }
+
+  ParameterException usage(String message) {
     return new ParameterException(mixee.commandLine(), message);
   }
 }

@@ -103,7 +103,7 @@ final class PolicyOptions {
       b.privatePkiPolicyOids(policyOids.toArray(String[]::new)).privatePkiSelfSignedLeaves(true);
     }
     CertificatePolicy policy = b.build();
-    CertificateInput.Builder in = CertificateInput.builder(read(certificate, "CERT"));
+    CertificateInput.Builder in = CertificateInput.builder(readOrStdin(certificate, "CERT"));
     if (chain != null) {
       in.intermediatesPem(read(chain, "--chain"));
     }
@@ -171,5 +171,13 @@ final class PolicyOptions {
       throw new IOException(what + ": " + file + " is larger than 16 MiB");
     }
     return Files.readAllBytes(file);
+  }
+
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  private picocli.CommandLine.Model.CommandSpec mixee;
+
+  /** The file's bytes; {@code -} is standard input (for the certificate, one file at most). */
+  private byte[] readOrStdin(Path file, String what) throws IOException {
+    return Stdio.isDash(file) ? Stdio.readAll(mixee, MAX_FILE_BYTES, what) : read(file, what);
   }
 }

@@ -30,9 +30,12 @@ final class VerifyCommand implements Callable<Integer> {
       // The signature (if required) was checked before decryption; the request is compared with
       // the (then authenticated) manifest before anything is printed.
       formatOneOne.checkManifest(reader.manifest());
+      if (input.ui.quiet) {
+        return ExportTool.OK; // the exit status says it
+      }
       ExportManifest m = reader.manifest();
       var out = spec.commandLine().getOut();
-      out.println("verified: " + Printable.escape(input.archive));
+      out.println("verified: " + (Stdio.isDash(input.archive) ? "standard input" : Printable.escape(input.archive)));
       out.println("export_id:    " + Printable.escape(m.exportId()));
       out.println("record_count: " + m.recordCount());
       out.println("checksum:     " + Printable.escape(m.checksum()));

@@ -102,7 +102,7 @@ class ExportToolTest {
 
   private int encryptFile(String name) {
     return run("encrypt", "--cert", p("recipient-cert.pem"), "--insecure-skip-certificate-check",
-        "--in", p(name), "--out", p("x.tgz"));
+        "--in", p(name), "--out", p("x.tgz"), "--force"); // each call replaces x.tgz
   }
 
   /** Regression: encrypt read a whole line into memory before the 1 MiB limit applied (OOM). */

@@ -247,11 +247,24 @@ final class Evaluation {
 
   private void organization() {
     String code = "subject.organization";
-    X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
-    List<String> missing = SubjectRules.organizationProblems(subject);
+    List<String> missing;
+    String summary = null;
+    try {
+      X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
+      missing = SubjectRules.organizationProblems(subject);
+      if (missing.isEmpty()) {
+        summary = "Subject organization '" + SubjectRules.value(subject, BCStyle.O) + "', country "
+            + SubjectRules.value(subject, BCStyle.C);
+      }
+    } catch (IllegalArgumentException e) {
+      // Found by fuzzing: the JDK accepts names BouncyCastle cannot read (an unknown string tag,
+      // a UTF8String that is not UTF-8).
+      add(code, Status.FAIL, "The subject name cannot be read (an attribute value of an unsupported type "
+          + "or encoding); the certificate must identify the receiving organization by O and C.");
+      return;
+    }
     if (missing.isEmpty()) {
-      add(code, Status.PASS, "Subject organization '" + SubjectRules.value(subject, BCStyle.O) + "', country "
-          + SubjectRules.value(subject, BCStyle.C));
+      add(code, Status.PASS, summary);
     } else {
       add(code, Status.FAIL, "The subject lacks a non-empty " + String.join(" and ", missing)
           + "; the certificate must identify the receiving organization by O and C.");
