@@ -110,6 +110,25 @@ public final class ConformanceSuite {
   }
 
   /**
+   * The reader options a vector calls for: its recipient key, and for format 1.1 vectors its
+   * signer trust and the scope check; shared by every reader path that runs the suite.
+   */
+  static ExportReader.Options.Builder readerOptions(Vector v) {
+    ExportReader.Options.Builder builder =
+        ExportReader.options().key(RecipientKey.of(v.privateKey(), v.certificate())).checkScope(v.checkScope());
+    if (v.signerTrustPem().isPresent()) {
+      try {
+        // the vectors carry no CRLs for their test signer: revocation is not what they exercise
+        builder.signatureVerifier(io.hellgate.export.crypto.ManifestSignatures.verifier()
+            .trustAnchorsPem(v.signerTrustPem().get()).softFailRevocation(true).build());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return builder;
+  }
+
+  /**
    * This library's {@link ExportReader} as an {@link Implementation} (with the vector's signer
    * trust and scope check for format 1.1 vectors): reads the raw lines with
    * {@code validateRecords(true)} (so a malformed record releases nothing), keeping whatever was
@@ -119,17 +138,7 @@ public final class ConformanceSuite {
    */
   public static Implementation exportReader() {
     return v -> {
-      ExportReader.Options.Builder builder =
-          ExportReader.options().key(RecipientKey.of(v.privateKey(), v.certificate())).checkScope(v.checkScope());
-      if (v.signerTrustPem().isPresent()) {
-        try {
-          // the vectors carry no CRLs for their test signer: revocation is not what they exercise
-          builder.signatureVerifier(io.hellgate.export.crypto.ManifestSignatures.verifier()
-              .trustAnchorsPem(v.signerTrustPem().get()).softFailRevocation(true).build());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
+      ExportReader.Options.Builder builder = readerOptions(v);
       ExportReader.Options typed = builder.build();
       ExportReader.Options raw = builder.validateRecords(true).build();
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hellgate.export.ExportFormatException;
 import io.hellgate.export.ExportReader;
-import io.hellgate.export.RecipientKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -19,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class ValidatedLinesConformanceTest {
   private static Implementation validatedLines(boolean fromFile) {
     return v -> {
-      ExportReader.Options options = ExportReader.options()
-          .key(RecipientKey.of(v.privateKey(), v.certificate())).validateRecords(true).build();
+      ExportReader.Options options = ConformanceSuite.readerOptions(v).validateRecords(true).build();
       java.nio.file.Path file = null;
       try {
         ExportReader r;
