@@ -161,6 +161,10 @@ public final class CmsVerification implements ManifestVerifier {
         throw invalid("the RSASSA-PSS parameters are not SHA-256, MGF1-SHA-256, salt 32");
       }
     }
+    if (pss && !(p.signerCert.getPublicKey() instanceof java.security.interfaces.RSAPublicKey
+        && ((java.security.interfaces.RSAPublicKey) p.signerCert.getPublicKey()).getModulus().bitLength() >= 2048)) {
+      throw invalid("the RSASSA-PSS signer key is not an RSA key of at least 2048 bits");
+    }
     if (ec && !CmsSigning.isP256(p.signerCert.getPublicKey())) {
       throw invalid("the ECDSA signer key is not on P-256");
     }
