@@ -278,6 +278,28 @@ class ManifestSignatureTest {
   }
 
   @Test
+  void signerWithATlsServerOnlyExtendedKeyUsageIsRejected() throws Exception {
+    // digitalSignature alone is what every ECDSA TLS server certificate has: under a shared root,
+    // any web server's key could otherwise sign exports (openssl cms -verify refuses it too)
+    TestCertificate tls = senderPki.leaf("CN=www.hellgate.example,O=Hellgate,C=DE").ecKey().signatureOnlyKeyUsage()
+        .serverAuth().build();
+    byte[] archive = export(rawSigner(tls, "SHA256withECDSA", java.time.Duration.ZERO));
+    assertThatThrownBy(() -> open(archive, verifier(senderPki).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("signature_invalid"))
+        .hasMessageContaining("extendedKeyUsage without emailProtection or anyExtendedKeyUsage");
+    assertThatThrownBy(() -> signer(tls)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("extendedKeyUsage");
+    // with emailProtection (or anyExtendedKeyUsage) among its purposes a signer is accepted
+    for (TestCertificate ok : List.of(
+        senderPki.leaf("CN=smime-signer,O=Hellgate,C=DE").ecKey().signatureOnlyKeyUsage().serverAuth().smimeOrganization().build(),
+        senderPki.leaf("CN=any-signer,O=Hellgate,C=DE").ecKey().signatureOnlyKeyUsage().anyExtendedKeyUsage().build())) {
+      try (ExportReader r = open(export(signer(ok)), verifier(senderPki).build())) {
+        assertThat(r.verifiedSignature().orElseThrow().signer()).isEqualTo(ok.certificate());
+      }
+    }
+  }
+
+  @Test
   void opensslVerifiesWithOnlyTheRootCertificate() throws Exception {
     OpenSslCrossCheckTest.probe();
     OpenSslCrossCheckTest.requireOpenSsl();
