@@ -19,8 +19,18 @@ import org.junit.jupiter.api.Test;
 class ValidatedLinesConformanceTest {
   private static Implementation validatedLines(boolean fromFile) {
     return v -> {
-      ExportReader.Options options = ExportReader.options()
-          .key(RecipientKey.of(v.privateKey(), v.certificate())).validateRecords(true).build();
+      ExportReader.Options.Builder builder = ExportReader.options()
+          .key(RecipientKey.of(v.privateKey(), v.certificate())).validateRecords(true).checkScope(v.checkScope());
+      if (v.signerTrustPem().isPresent()) {
+        // format 1.1 vectors are judged with their signer trust, as ConformanceSuite.exportReader() does
+        try {
+          builder.signatureVerifier(io.hellgate.export.crypto.ManifestSignatures.verifier()
+              .trustAnchorsPem(v.signerTrustPem().get()).softFailRevocation(true).build());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      ExportReader.Options options = builder.build();
       java.nio.file.Path file = null;
       try {
         ExportReader r;
