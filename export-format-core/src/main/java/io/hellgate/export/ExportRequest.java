@@ -332,7 +332,8 @@ public final class ExportRequest {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c < 0x20 && !(c == '\n' && max == MAX_USE_CASE)) {
+      // C0, DEL and C1 (U+0080..U+009F: 0x9B is a terminal's CSI), not only below 0x20
+      if (Character.isISOControl(c) && !(c == '\n' && max == MAX_USE_CASE)) {
         throw new IllegalStateException(field + " must not contain control characters");
       }
     }

@@ -1,10 +1,13 @@
 package io.hellgate.export;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hellgate.export.ExportFormatException.Reason;
 import java.io.IOException;
+import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.TreeSet;
 
@@ -16,7 +19,11 @@ import java.util.TreeSet;
  */
 final class SignatureCheck {
   /** On a copy of the strict factory: a mapper takes its factory over (sets itself as its codec). */
-  private static final ObjectMapper JSON = new ObjectMapper(RecordCodec.FACTORY.copy());
+  private static final ObjectMapper JSON = new ObjectMapper(RecordCodec.FACTORY.copy())
+      // Numbers as exact decimals: as doubles, 0.1 and 0.10000000000000000001 (or 1e400 and 2e400)
+      // would be "equal" values.
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   private SignatureCheck() {}
 
@@ -39,6 +46,9 @@ final class SignatureCheck {
     ((ObjectNode) actual).remove("signature");
     JsonNode signed;
     try {
+      // The manifest's own strictness (UTF-8 without BOM or NUL, one object, no duplicate member,
+      // nothing after it) first: the tree alone would skip trailing data and auto-detect UTF-16.
+      JsonTree.parseObject(verified.contentUnsafe(), "the signed content", Reason.SIGNATURE_INVALID);
       signed = tree(verified.contentUnsafe());
     } catch (ExportFormatException e) {
       throw invalid("the signed content is not a JSON object");
@@ -49,6 +59,12 @@ final class SignatureCheck {
     String difference = difference(signed, actual, "");
     if (difference != null) {
       throw invalid("the signature does not cover this manifest: " + difference + " differs from the signed manifest");
+    }
+    // Section 13.3: signingTime = created_at. The certificate is judged at the signing time, so it
+    // must be the time the manifest states (a key from an expired certificate could otherwise sign
+    // a manifest dated now with a signing time inside the certificate's validity).
+    if (!verified.signingTime().truncatedTo(ChronoUnit.SECONDS).equals(manifest.createdAt().truncatedTo(ChronoUnit.SECONDS))) {
+      throw invalid("the signing time " + verified.signingTime() + " is not the manifest's created_at " + manifest.createdAt());
     }
     return verified;
   }

@@ -18,7 +18,7 @@ class ExportRequestProperties {
   @Provide
   Arbitrary<String> text() {
     return Arbitraries.strings().all().ofMinLength(1).ofMaxLength(40)
-        .filter(s -> !s.isBlank() && RecordValidation.isWellFormed(s) && s.chars().noneMatch(c -> c < 0x20));
+        .filter(s -> !s.isBlank() && RecordValidation.isWellFormed(s) && s.chars().noneMatch(Character::isISOControl));
   }
 
   @Provide

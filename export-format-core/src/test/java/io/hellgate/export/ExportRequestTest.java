@@ -99,6 +99,20 @@ class ExportRequestTest {
   }
 
   @Test
+  void rejectsDelAndC1ControlCharacters() {
+    for (String control : new String[] {"\u007f", "\u0085", "\u009b"}) {
+      assertThatThrownBy(() -> request().pointOfContact("a" + control + "b").build())
+          .hasMessageStartingWith("point_of_contact must not contain control");
+      assertThatThrownBy(() -> request().useCase("a\n" + control + "[2J").build())
+          .hasMessageStartingWith("use_case must not contain control");
+      assertThatThrownBy(() -> ExportRequest.Scope.builder().createdFrom(java.time.Instant.EPOCH)
+          .createdUntil(java.time.Instant.EPOCH.plusSeconds(1)).system("sys" + control).build())
+          .hasMessageStartingWith("scope.system must not contain control");
+    }
+    assertThat(request().useCase("line one\nline two").build().useCase()).isEqualTo("line one\nline two");
+  }
+
+  @Test
   void scopeBuildNamesItsFields() {
     Instant t = Instant.parse("2024-01-01T00:00:00Z");
     assertThatThrownBy(() -> ExportRequest.Scope.builder().createdUntil(t).build()).hasMessage("scope.created_from is required");

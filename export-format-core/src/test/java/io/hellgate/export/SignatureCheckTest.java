@@ -151,6 +151,79 @@ class SignatureCheckTest {
         .hasMessage("the signed content is not a JSON object");
   }
 
+  /** The archive's manifest without its signature member, as the writer serialised it. */
+  static String unsignedManifest(byte[] archive) throws Exception {
+    String manifest = new String(TestArchives.data(archive, "manifest.json"), StandardCharsets.UTF_8);
+    return manifest.substring(0, manifest.indexOf(",\n  \"signature\"")) + "\n}\n";
+  }
+
+  /** {@code archive} with manifest {@code unsigned} and a test signature over {@code signed} at {@code time}. */
+  static byte[] resigned(byte[] archive, String unsigned, String signed, Instant time) throws Exception {
+    byte[] sig = ("TEST-SIG " + time + "\n" + signed).getBytes(StandardCharsets.UTF_8);
+    String manifest = unsigned.substring(0, unsigned.lastIndexOf("\n}")) + ",\n  \"signature\": \""
+        + Base64.getEncoder().encodeToString(sig) + "\"\n}\n";
+    return TestArchives.build(
+        List.of(TestArchives.Entry.file("manifest.json", manifest.getBytes(StandardCharsets.UTF_8)),
+            TestArchives.Entry.file("tokens.jsonl.enc", TestArchives.data(archive, "tokens.jsonl.enc"))),
+        TestArchives.Format.PAX);
+  }
+
+  @Test
+  void resignedHelperKeepsAValidSignature() throws Exception {
+    byte[] archive = signedArchive();
+    String unsigned = unsignedManifest(archive);
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(
+        resigned(archive, unsigned, unsigned, Fixtures.CLOCK.instant())), verifying().build())) {
+      assertThat(r.verifiedSignature()).isPresent();
+      r.verify();
+    }
+  }
+
+  @Test
+  void signingTimeOtherThanCreatedAtIsRejected() throws Exception {
+    // The certificate is judged at the signing time: it must be the manifest's created_at (13.3),
+    // or an expired signer could date its signature back into its validity and the manifest now.
+    byte[] archive = signedArchive();
+    String unsigned = unsignedManifest(archive);
+    byte[] backdated = resigned(archive, unsigned, unsigned, Fixtures.CLOCK.instant().minusSeconds(86400));
+    assertThatThrownBy(() -> ExportReader.open(new ByteArrayInputStream(backdated), verifying().build()))
+        .satisfies(e -> assertThat(((ExportFormatException) e).reason().code()).isEqualTo("signature_invalid"))
+        .hasMessageContaining("is not the manifest's created_at");
+  }
+
+  @Test
+  void signedContentWithTrailingDataIsRejected() throws Exception {
+    byte[] archive = signedArchive();
+    String unsigned = unsignedManifest(archive);
+    for (String trailing : List.of("{}", "x", "]")) {
+      byte[] changed = resigned(archive, unsigned, unsigned + trailing, Fixtures.CLOCK.instant());
+      assertThatThrownBy(() -> ExportReader.open(new ByteArrayInputStream(changed), verifying().build()))
+          .as(trailing)
+          .satisfies(e -> assertThat(((ExportFormatException) e).reason().code()).isEqualTo("signature_invalid"))
+          .hasMessage("the signed content is not a JSON object");
+    }
+  }
+
+  @Test
+  void numbersEqualOnlyAsDoublesAreDifferentValues() throws Exception {
+    byte[] archive = signedArchive();
+    String unsigned = unsignedManifest(archive);
+    String[][] pairs = {{"0.1", "0.10000000000000000001"}, {"1e400", "2e400"}, {"1", "1.0"}};
+    for (String[] pair : pairs) {
+      String manifest = unsigned.replaceFirst("\\{\n", "{\n  \"future\": " + pair[0] + ",\n");
+      String signed = unsigned.replaceFirst("\\{\n", "{\n  \"future\": " + pair[1] + ",\n");
+      // the same number on both sides verifies
+      try (ExportReader r = ExportReader.open(new ByteArrayInputStream(
+          resigned(archive, manifest, manifest, Fixtures.CLOCK.instant())), verifying().build())) {
+        assertThat(r.verifiedSignature()).isPresent();
+      }
+      byte[] changed = resigned(archive, manifest, signed, Fixtures.CLOCK.instant());
+      assertThatThrownBy(() -> ExportReader.open(new ByteArrayInputStream(changed), verifying().build()))
+          .as(pair[0] + " vs " + pair[1])
+          .hasMessage("the signature does not cover this manifest: member future differs from the signed manifest");
+    }
+  }
+
   @Test
   void signatureOverAnotherManifestNamesTheMember() throws Exception {
     byte[] archive = TestArchives.editManifest(signedArchive(), m -> ((ObjectNode) m.get("content")).put("record_count", 1));

@@ -45,7 +45,9 @@ import java.util.Optional;
  * signer; the accepted algorithms; the signer's certificate among the included ones; the signature
  * value and message digest (signed attributes required, a signing time among them); a PKIX path from
  * the signer's certificate through the included certificates to one of the configured trust anchors,
- * valid at the signing time; {@code keyUsage} present with {@code digitalSignature}; no certificate
+ * valid at the signing time; {@code keyUsage} present with {@code digitalSignature}; an
+ * {@code extendedKeyUsage}, if present, with {@code emailProtection} or {@code anyExtendedKeyUsage}
+ * (as {@code openssl cms -verify} requires); no certificate
  * of the path revoked, by supplied CRLs or (with {@link VerifierBuilder#onlineRevocation}) fetched
  * OCSP and CRLs, judged now, hard-fail unless {@link VerifierBuilder#softFailRevocation}.
  *

@@ -217,6 +217,88 @@ class ManifestSignatureTest {
         .satisfies(e -> assertThat(code(e)).isEqualTo("signature_invalid"));
   }
 
+  /**
+   * A CMS signer made with BouncyCastle alone, bypassing {@link ManifestSignatures#signer()}'s
+   * checks, as a forger would: {@code algorithm} a JCA name, the signing time shifted by {@code shift}.
+   */
+  static ManifestSigner rawSigner(TestCertificate c, String algorithm, java.time.Duration shift) {
+    return (content, signingTime) -> {
+      try {
+        org.bouncycastle.asn1.cms.AttributeTable attributes = new org.bouncycastle.asn1.cms.AttributeTable(
+            new org.bouncycastle.asn1.cms.Attribute(org.bouncycastle.asn1.cms.CMSAttributes.signingTime,
+                new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.cms.Time(java.util.Date.from(signingTime.plus(shift))))));
+        org.bouncycastle.cms.SignerInfoGenerator info = new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+            new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build())
+            .setSignedAttributeGenerator(new org.bouncycastle.cms.DefaultSignedAttributeTableGenerator(attributes))
+            .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm)
+                .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(c.privateKey()), c.certificate());
+        org.bouncycastle.cms.CMSSignedDataGenerator gen = new org.bouncycastle.cms.CMSSignedDataGenerator();
+        gen.addSignerInfoGenerator(info);
+        List<java.security.cert.X509Certificate> certs = new java.util.ArrayList<>();
+        certs.add(c.certificate());
+        certs.addAll(c.chain());
+        gen.addCertificates(new org.bouncycastle.cert.jcajce.JcaCertStore(certs));
+        return gen.generate(new org.bouncycastle.cms.CMSProcessableByteArray(content), true).getEncoded();
+      } catch (Exception e) {
+        throw new java.io.IOException(e);
+      }
+    };
+  }
+
+  @Test
+  void rawSignerWithASuitableKeyVerifies() throws Exception {
+    // the control for the two tests below: the raw signer itself makes acceptable signatures
+    try (ExportReader r = open(export(rawSigner(rsaSigner, "SHA256withRSAandMGF1", java.time.Duration.ZERO)), verifier(senderPki).build())) {
+      assertThat(r.verifiedSignature().orElseThrow().signer()).isEqualTo(rsaSigner.certificate());
+    }
+    try (ExportReader r = open(export(rawSigner(ecSigner, "SHA256withECDSA", java.time.Duration.ZERO)), verifier(senderPki).build())) {
+      assertThat(r.verifiedSignature().orElseThrow().signer()).isEqualTo(ecSigner.certificate());
+    }
+  }
+
+  @Test
+  void rsaPssSignerWithFewerThan2048BitsIsRejected() throws Exception {
+    TestCertificate weak = senderPki.leaf("CN=weak-signer,O=Hellgate,C=DE").rsaBits(1024).signatureOnlyKeyUsage().build();
+    byte[] archive = export(rawSigner(weak, "SHA256withRSAandMGF1", java.time.Duration.ZERO));
+    assertThatThrownBy(() -> open(archive, verifier(senderPki).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("signature_invalid"))
+        .hasMessageContaining("at least 2048 bits");
+  }
+
+  @Test
+  void expiredSignerBackdatingItsSigningTimeIsRejected() throws Exception {
+    // valid from 20 to 10 days ago; the manifest says now, the signing time says 15 days ago
+    java.time.Instant now = senderPki.now();
+    TestCertificate expired = senderPki.leaf("CN=expired-backdating-signer,O=Hellgate,C=DE").ecKey().signatureOnlyKeyUsage()
+        .validity(now.minus(java.time.Duration.ofDays(20)), now.minus(java.time.Duration.ofDays(10))).build();
+    byte[] archive = export(rawSigner(expired, "SHA256withECDSA", java.time.Duration.ofDays(-15)));
+    assertThatThrownBy(() -> open(archive, verifier(senderPki).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("signature_invalid"))
+        .hasMessageContaining("is not the manifest's created_at");
+  }
+
+  @Test
+  void signerWithATlsServerOnlyExtendedKeyUsageIsRejected() throws Exception {
+    // digitalSignature alone is what every ECDSA TLS server certificate has: under a shared root,
+    // any web server's key could otherwise sign exports (openssl cms -verify refuses it too)
+    TestCertificate tls = senderPki.leaf("CN=www.hellgate.example,O=Hellgate,C=DE").ecKey().signatureOnlyKeyUsage()
+        .serverAuth().build();
+    byte[] archive = export(rawSigner(tls, "SHA256withECDSA", java.time.Duration.ZERO));
+    assertThatThrownBy(() -> open(archive, verifier(senderPki).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("signature_invalid"))
+        .hasMessageContaining("extendedKeyUsage without emailProtection or anyExtendedKeyUsage");
+    assertThatThrownBy(() -> signer(tls)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("extendedKeyUsage");
+    // with emailProtection (or anyExtendedKeyUsage) among its purposes a signer is accepted
+    for (TestCertificate ok : List.of(
+        senderPki.leaf("CN=smime-signer,O=Hellgate,C=DE").ecKey().signatureOnlyKeyUsage().serverAuth().smimeOrganization().build(),
+        senderPki.leaf("CN=any-signer,O=Hellgate,C=DE").ecKey().signatureOnlyKeyUsage().anyExtendedKeyUsage().build())) {
+      try (ExportReader r = open(export(signer(ok)), verifier(senderPki).build())) {
+        assertThat(r.verifiedSignature().orElseThrow().signer()).isEqualTo(ok.certificate());
+      }
+    }
+  }
+
   @Test
   void opensslVerifiesWithOnlyTheRootCertificate() throws Exception {
     OpenSslCrossCheckTest.probe();

@@ -108,6 +108,14 @@ public final class CmsSigning {
     if (usage == null || !usage[0]) {
       throw new IllegalStateException("the signer's certificate must have keyUsage digitalSignature");
     }
+    try {
+      if (!CmsVerification.signingPurpose(certificate)) {
+        throw new IllegalStateException(
+            "the signer's certificate has an extendedKeyUsage without emailProtection or anyExtendedKeyUsage");
+      }
+    } catch (io.hellgate.export.ExportFormatException e) {
+      throw new IllegalStateException(e.getMessage());
+    }
     List<X509Certificate> all = new ArrayList<>();
     all.add(certificate);
     for (X509Certificate c : chain) {

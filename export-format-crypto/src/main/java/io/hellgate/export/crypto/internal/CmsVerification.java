@@ -161,6 +161,10 @@ public final class CmsVerification implements ManifestVerifier {
         throw invalid("the RSASSA-PSS parameters are not SHA-256, MGF1-SHA-256, salt 32");
       }
     }
+    if (pss && !(p.signerCert.getPublicKey() instanceof java.security.interfaces.RSAPublicKey
+        && ((java.security.interfaces.RSAPublicKey) p.signerCert.getPublicKey()).getModulus().bitLength() >= 2048)) {
+      throw invalid("the RSASSA-PSS signer key is not an RSA key of at least 2048 bits");
+    }
     if (ec && !CmsSigning.isP256(p.signerCert.getPublicKey())) {
       throw invalid("the ECDSA signer key is not on P-256");
     }
@@ -205,8 +209,27 @@ public final class CmsVerification implements ManifestVerifier {
     if (usage == null || !usage[0]) {
       throw invalid("the signer's certificate does not allow digitalSignature (keyUsage)");
     }
+    if (!signingPurpose(p.signerCert)) {
+      throw invalid("the signer's certificate has an extendedKeyUsage without emailProtection or anyExtendedKeyUsage"
+          + " (a certificate for another purpose, such as a TLS server, may not sign exports)");
+    }
     revocation(path);
     return Verified.of(p.content, path, signingTime);
+  }
+
+  /**
+   * Whether {@code c}'s extendedKeyUsage, if it has one, allows signing an export: it must include
+   * id-kp-emailProtection or anyExtendedKeyUsage, the rule {@code openssl cms -verify} applies (its
+   * default purpose, smimesign), so both accept the same signers.
+   */
+  static boolean signingPurpose(X509Certificate c) throws ExportFormatException {
+    List<String> eku;
+    try {
+      eku = c.getExtendedKeyUsage();
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw invalid("the signer's certificate has a malformed extendedKeyUsage");
+    }
+    return eku == null || eku.contains("1.3.6.1.5.5.7.3.4") || eku.contains("2.5.29.37.0");
   }
 
   /** The signer, the path through the included certificates, and the anchor: valid at {@code at}. */
