@@ -251,11 +251,14 @@ public final class CmsSigning {
           if (algorithm == null) {
             throw new KeySourceException(Reason.MALFORMED, file + " holds a key of type " + oid + "; a signer needs EC (P-256) or RSA");
           }
+          byte[] der = info.getEncoded();
           try {
             return java.security.KeyFactory.getInstance(algorithm)
-                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(info.getEncoded()));
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
           } catch (GeneralSecurityException e) {
             throw new KeySourceException(Reason.MALFORMED, file + " holds an unreadable " + algorithm + " key");
+          } finally {
+            java.util.Arrays.fill(der, (byte) 0); // the key's bytes: zeroed after use (house rule 5)
           }
         }
       }
