@@ -162,6 +162,21 @@ public final class Vector {
   }
 
   /**
+   * This vector, to be read with signer trust (format 1.1): a conforming reader is configured
+   * with {@code signerTrustPem} as its signer trust anchors, so it requires a signature
+   * ({@code signature_missing} without one) that verifies and chains to them
+   * ({@code signature_invalid} otherwise). This vector is unchanged.
+   *
+   * @param signerTrustPem one or more PEM certificates
+   * @return a copy that names the trust anchors in {@link #signerTrustPem()}
+   */
+  public Vector withSignerTrust(byte[] signerTrustPem) {
+    Objects.requireNonNull(signerTrustPem, "signerTrustPem");
+    return new Vector(id, description, archive, privateKeyPem, certificatePem, reason, recordCount, checksum, plaintext)
+        .formatOneOne(signerTrustPem.clone(), checkScope);
+  }
+
+  /**
    * Format 1.1: the signer trust anchors (PEM) a reader must be configured with for this vector
    * (a signature is then required), or empty for a vector that needs none.
    */

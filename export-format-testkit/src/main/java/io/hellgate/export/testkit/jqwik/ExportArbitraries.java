@@ -308,6 +308,15 @@ public final class ExportArbitraries {
             .recipientCertificatePem(pem).build());
   }
 
+  /**
+   * Format 1.1 manifest signers ({@link io.hellgate.export.testkit.TestSigner}): ECDSA P-256 and
+   * RSA-PSS 2048, shrinking to ECDSA. Keys are generated once per JVM, when a signer is first
+   * generated, and shared by every try and property: cheap per try, about a second for RSA once.
+   */
+  public static Arbitrary<io.hellgate.export.testkit.TestSigner> signers() {
+    return Arbitraries.of(io.hellgate.export.testkit.TestSigner.Algorithm.class).map(io.hellgate.export.testkit.TestSigner::of);
+  }
+
   /** Request text: non-blank, no control characters (ExportRequest refuses them), up to {@code max} chars. */
   private static Arbitrary<String> requestText(int max) {
     return text(1, max).map(t -> t.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)

@@ -173,8 +173,21 @@ public final class Plaintext {
     }
 
     static byte[] write(List<TokenRecord> records) throws IOException {
+      return write(records, options());
+    }
+
+    /** Signed with {@code signer}: a format 1.1 export. */
+    static byte[] write(List<TokenRecord> records, io.hellgate.export.ManifestSigner signer) throws IOException {
+      return write(records, ExportWriter.options()
+          .recipient(Recipient.unverified(GoldenKeys.recipientCertificate()))
+          .guardianInstance("contracts.testkit.example")
+          .signer(signer)
+          .build());
+    }
+
+    static byte[] write(List<TokenRecord> records, ExportWriter.Options options) throws IOException {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (ExportWriter w = ExportWriter.open(out, options())) {
+      try (ExportWriter w = ExportWriter.open(out, options)) {
         for (TokenRecord t : records) {
           w.write(t);
         }

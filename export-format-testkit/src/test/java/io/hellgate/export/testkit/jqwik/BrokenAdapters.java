@@ -56,6 +56,28 @@ final class BrokenAdapters {
     }
   }
 
+  /**
+   * A reader that ignores the signature: it is given signer trust but never configures a
+   * verifier, so it decrypts whatever the (possibly changed) manifest says.
+   */
+  static class IgnoresTheSignature extends SignatureContract {
+    @Override
+    protected Implementation reader() {
+      return v -> {
+        ExportReader.Options o = ExportReader.options().key(io.hellgate.export.RecipientKey.of(v.privateKey(), v.certificate())).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ExportReader r = ExportReader.open(new ByteArrayInputStream(v.archive()), o)) {
+          for (String line; (line = r.nextLine()) != null; ) {
+            out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+          }
+        } catch (ExportFormatException e) {
+          return Outcome.invalid(e.reason().code());
+        }
+        return Outcome.valid(out.toByteArray());
+      };
+    }
+  }
+
   /** A writer that drops the members it does not know (a common porting bug). */
   static class DropsUnknownMembers extends WriterContract {
     @Override

@@ -86,6 +86,20 @@ class ContractsCanFailTest {
   }
 
   @Test
+  void signaturePropertiesCatchAReaderThatIgnoresTheSignature() {
+    String types = "io.hellgate.export.testkit.TestSigner, java.util.List";
+    Run missing = run(BrokenAdapters.IgnoresTheSignature.class, "rejectsAnUnsignedExportWhenTrustIsRequired", types);
+    assertThat(missing.failure).isInstanceOf(AssertionError.class).hasMessageContaining("accepted an invalid archive");
+    assertThat(shrunk(missing)).contains("ECDSA_P256").contains("[]"); // the first signer, no records
+
+    Run changed = run(BrokenAdapters.IgnoresTheSignature.class, "rejectsAManifestMemberChangedAfterSigning", types + ", int");
+    // a changed created_at or record count is accepted; a changed IV or tag fails with another reason
+    assertThat(changed.failure).isInstanceOf(AssertionError.class).hasMessageContaining("manifest member /")
+        .message().containsPattern("accepted an invalid archive|expected signature_invalid");
+    assertThat(shrunk(changed)).contains("ECDSA_P256");
+  }
+
+  @Test
   void roundTripCatchesAWriterThatDropsUnknownMembersAndShrinksToOneRecord() {
     Run r = run(BrokenAdapters.DropsUnknownMembers.class, "referenceReaderReadsBackEveryRecord", "java.util.List");
     assertThat(r.failure).hasMessageContaining("differ from the 1 written; first difference at index 0");
