@@ -241,7 +241,8 @@ public final class DeliveryService implements AutoCloseable {
    * Records check 2 of the approval gate: the authorization review of a submitted request.
    *
    * @param requestId the submitted request
-   * @param reviewer who reviewed it; never the requester
+   * @param reviewer who reviewed it; never the requester (compared after NFKC normalization,
+   *     trimming and case folding)
    * @param approved the decision
    * @param note the reviewer's note, e.g. a ticket reference (at most 1024 characters)
    * @throws DeliveryException {@code unknown_request}; {@code review_refused} if the reviewer is the
@@ -260,7 +261,7 @@ public final class DeliveryService implements AutoCloseable {
       if (r == null) {
         throw new DeliveryException(DeliveryException.Reason.UNKNOWN_REQUEST, "no request " + requestId + " was submitted");
       }
-      if (r.requester().equals(reviewer)) {
+      if (sameIdentity(r.requester(), reviewer)) {
         throw new DeliveryException(DeliveryException.Reason.REVIEW_REFUSED,
             "the reviewer of request " + requestId + " must not be its requester (" + reviewer + ")");
       }
@@ -606,6 +607,19 @@ public final class DeliveryService implements AutoCloseable {
       throw new IllegalStateException("no certificate policy configured (DeliveryService.options().policy(...))");
     }
     return policy;
+  }
+
+  /**
+   * Whether two actor names denote the same person for the four-eyes rule: compared after NFKC
+   * normalization, trimming and case folding, so "Bob@Acme " and "bob@acme" are one identity.
+   */
+  static boolean sameIdentity(String a, String b) {
+    return fold(a).equals(fold(b));
+  }
+
+  private static String fold(String s) {
+    return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC).strip()
+        .toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static ExportManifest readManifest(Path archive) throws IOException {

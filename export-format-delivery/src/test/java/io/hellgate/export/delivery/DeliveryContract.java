@@ -453,6 +453,19 @@ abstract class DeliveryContract {
         .containsExactly("request_submitted", "request_reviewed");
   }
 
+  /** Regression: the four-eyes check compared names exactly, so "BOB@acme.example " could approve bob's request. */
+  @Test
+  @Order(11)
+  void requesterCannotReviewUnderAnotherCaseOrSpacing() throws Exception {
+    io.hellgate.export.ExportRequest r = fx.request(fx.recipient);
+    service.submitRequest(r, "bob@acme.example", fx.pki.intermediates());
+    for (String alias : List.of("BOB@acme.example", " bob@acme.example", "bob@acme.example\t",
+        "\uFF42ob@acme.example")) { // the last one starts with a fullwidth b
+      assertReason(() -> service.review(r.requestId(), alias, true, null), DeliveryException.Reason.REVIEW_REFUSED);
+    }
+    assertThat(service.request(r.requestId()).orElseThrow().approved()).isFalse();
+  }
+
   static Terms terms(io.hellgate.export.ExportRequest r) {
     return Terms.builder().requestId(r.requestId()).expiresIn(Duration.ofHours(1)).build();
   }
