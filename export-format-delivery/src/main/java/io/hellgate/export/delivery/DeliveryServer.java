@@ -39,7 +39,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * served as {@code 206} for free while the grant's resume window ({@link
  * DeliveryService.Options.Builder#resumeWindow}) lasts, the link is not revoked (even after the
  * link expired: the download was granted in time) and the range fits the grant's byte budget.
- * The budget is the archive's size plus {@code min(size, 64 MiB)} of overlap: every transfer on the
+ * The budget is the archive's size plus an overlap of {@code min(64 MiB, (size - 1) / maxDownloads)}
+ * bytes (so all grants of a link together never yield more than {@code maxDownloads} whole copies,
+ * however ranges are combined): every transfer on the
  * grant reserves its length from it by one conditional UPDATE and gets back what it did not send
  * when it ends, so resumes after interruptions fit, but ranges cannot fetch the archive again and
  * again for free ({@code 410} once spent). Several ranges or a range outside the file get {@code

@@ -302,9 +302,13 @@ final class DownloadHandler extends Handler.Abstract {
     new Transfer(l, grantId, reserved, ch, start, end, client, ua, response, callback).iterate();
   }
 
-  /** The free bytes of one grant: the archive once, plus min(size, 64 MiB) of overlap for resumes. */
+  /**
+   * The free bytes of one grant: the archive once, plus an overlap for resumes of at most 64 MiB
+   * and less than {@code size / maxDownloads}, so that all grants of a link together never yield
+   * one more whole copy than {@code maxDownloads}, however the ranges are combined.
+   */
   static long budget(LinkRow l) {
-    return l.size() + Math.min(l.size(), RESUME_SLACK);
+    return l.size() + Math.min(RESUME_SLACK, (l.size() - 1) / l.maxDownloads());
   }
 
   /** Reserves {@code bytes} of the grant's budget by one conditional UPDATE; false if they do not fit. */
