@@ -42,8 +42,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The budget is the archive's size plus an overlap of {@code min(64 MiB, (size - 1) / maxDownloads)}
  * bytes (so all grants of a link together never yield more than {@code maxDownloads} whole copies,
  * however ranges are combined): every transfer on the
- * grant reserves its length from it by one conditional UPDATE and gets back what it did not send
- * when it ends, so resumes after interruptions fit, but ranges cannot fetch the archive again and
+ * grant reserves its length from it by one conditional UPDATE and gets back, when it ends, what it
+ * never handed to a write (a failed write stays spent), so resumes after interruptions fit, but ranges cannot fetch the archive again and
  * again for free ({@code 410} once spent). Several ranges or a range outside the file get {@code
  * 416}, never a full transfer.
  *

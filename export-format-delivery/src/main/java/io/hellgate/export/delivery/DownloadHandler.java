@@ -432,12 +432,14 @@ final class DownloadHandler extends Handler.Abstract {
       long sent = (cause == null ? end : acked) - start; // bytes whose write completed
 
       try {
-        if (reserved && sent < end - start) {
-          // what was not sent goes back to the grant's budget, so the client can resume it
+        // what was never handed to a write goes back to the grant's budget, so the client can resume
+        // it; a write that failed may still have delivered part of its buffer, so it stays spent
+        long handedOver = (cause == null ? end : position) - start;
+        if (reserved && handedOver < end - start) {
           try (Connection c = service.connection();
               PreparedStatement ps = c.prepareStatement(
                   "UPDATE download_grant SET bytes_reserved = bytes_reserved - ? WHERE grant_id = ?")) {
-            ps.setLong(1, end - start - sent);
+            ps.setLong(1, end - start - handedOver);
             ps.setString(2, grantId);
             ps.executeUpdate();
           }
