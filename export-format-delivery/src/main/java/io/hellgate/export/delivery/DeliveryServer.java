@@ -124,6 +124,7 @@ public final class DeliveryServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new DownloadHandler(service,
         new AddressThrottle(options.maxBadTokens, 60_000, 10_000), options.bufferSize));
+    server.setErrorHandler(DownloadHandler::error); // no URI (token) or exception message in error pages
     server.setStopTimeout(2000);
     try {
       server.start();

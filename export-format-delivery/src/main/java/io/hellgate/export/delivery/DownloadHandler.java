@@ -19,6 +19,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
 
@@ -549,6 +550,23 @@ final class DownloadHandler extends Handler.Abstract {
 
   static String fileName(LinkRow l) {
     return "export-" + l.exportId() + ".tgz";
+  }
+
+  /**
+   * The server's error handler. Jetty's default error page shows the request URI (with its token)
+   * and the exception's message (database host, user, pool state, file paths); this one answers
+   * the status and a fixed sentence, and the cause goes to the server's log only.
+   */
+  static boolean error(Request request, Response response, Callback callback) {
+    Object s = request.getAttribute(ErrorHandler.ERROR_STATUS);
+    int status = s instanceof Integer i && i >= 400 && i <= 599 ? i : 500;
+    if (request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable t) {
+      System.getLogger(DeliveryServer.class.getName()).log(System.Logger.Level.ERROR, "request failed: " + t);
+    }
+    response.reset();
+    common(response);
+    page(response, callback, status, "Error " + status, "<p>The request could not be served. Try again later.</p>");
+    return true;
   }
 
   private static void common(Response response) {
