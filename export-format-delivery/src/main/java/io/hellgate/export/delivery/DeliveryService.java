@@ -570,13 +570,13 @@ public final class DeliveryService implements AutoCloseable {
       throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
           "the stored archive of link " + link.linkId() + " has changed size");
     }
+    ExportManifest m = readManifest(f);
+    if (!m.exportId().equals(link.exportId())) {
+      throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
+          "the stored archive of link " + link.linkId() + " has export_id " + m.exportId());
+    }
     String known = verified.get(link.archiveKey());
     if (known == null || !known.equals(stamp(f, link.sha256()))) {
-      ExportManifest m = readManifest(f);
-      if (!m.exportId().equals(link.exportId())) {
-        throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
-            "the stored archive of link " + link.linkId() + " has export_id " + m.exportId());
-      }
       if (!Hashes.sha256Hex(f).equals(link.sha256())) {
         throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
             "the stored archive of link " + link.linkId() + " no longer has the recorded SHA-256");
