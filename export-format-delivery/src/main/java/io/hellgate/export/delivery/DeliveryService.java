@@ -304,7 +304,9 @@ public final class DeliveryService implements AutoCloseable {
    * link with the given terms. The returned value carries the URL with the token, once.
    *
    * @throws DeliveryException {@code unknown_request}, {@code not_approved}, {@code
-   *     request_mismatch}, {@code recipient_mismatch} or {@code archive_mismatch}
+   *     request_mismatch}, {@code recipient_mismatch}, {@code archive_mismatch}, or {@code
+   *     policy_rejected} with every failed check if the approved certificate no longer passes the
+   *     policy now (it is re-validated at every publish)
    * @throws IllegalArgumentException if the terms exceed the service's maxima or already expired
    */
   public DeliveryLink publish(Path archive, Terms terms) throws IOException {
@@ -333,6 +335,7 @@ public final class DeliveryService implements AutoCloseable {
           "the archive's manifest records another scope than approved request " + terms.requestId()
               + ": " + manifest.scope().get() + " instead of " + approval.request().scope());
     }
+    revalidate(approval, terms.requestId()); // the certificate may have expired or been revoked since approval
     try (Connection c = connection()) {
       LinkRow earlier = LinkRow.latestForRequest(c, terms.requestId());
       if (earlier != null && !earlier.exportId().equals(manifest.exportId())) {
@@ -378,17 +381,22 @@ public final class DeliveryService implements AutoCloseable {
       throw new DeliveryException(DeliveryException.Reason.UNKNOWN_LINK,
           "request " + originalRequestId + " has no link to re-issue");
     }
+    revalidate(approval, originalRequestId);
+    verifyStored(original);
+    return createLink(terms, original.exportId(), original.archiveKey(), original.sha256(),
+        original.size(), original.recipientFingerprint(), originalRequestId);
+  }
+
+  /** Runs the policy again on the approved request's certificate; refuses with every failed check. */
+  private void revalidate(RequestApproval approval, String requestId) throws IOException {
     PolicyDecision decision = evaluate(approval.recipientCertificatePem(), approval.recipientChainPem());
     if (!decision.accepted()) {
       List<String> failed = decision.failures().stream().map(PolicyDecision.Check::code).toList();
       throw new DeliveryException(DeliveryException.Reason.POLICY_REJECTED,
-          "the recipient certificate of request " + originalRequestId + " no longer passes the policy: "
+          "the recipient certificate of request " + requestId + " no longer passes the policy: "
               + decision.failures().stream().map(ch -> ch.code() + " (" + ch.message() + ")")
                   .collect(Collectors.joining("; ")), failed);
     }
-    verifyStored(original);
-    return createLink(terms, original.exportId(), original.archiveKey(), original.sha256(),
-        original.size(), original.recipientFingerprint(), originalRequestId);
   }
 
   private DeliveryLink createLink(Terms terms, UUID exportId, String key, String sha, long size,

@@ -494,6 +494,22 @@ abstract class DeliveryContract {
     assertThat(service.request(r.requestId()).orElseThrow().approved()).isFalse();
   }
 
+  /** Regression: publish trusted the policy decision made at submission, so an expired certificate still got a link. */
+  @Test
+  @Order(11)
+  void publishRevalidatesTheApprovedCertificate() throws Exception {
+    io.hellgate.export.ExportRequest r = fx.approvedRequest(service, fx.recipient);
+    Path archive = fx.archive(dir, r, fx.recipient, 10);
+    fx.clock.set(fx.recipient.certificate().getNotAfter().toInstant().plusSeconds(1));
+    assertThatThrownBy(() -> service.publish(archive, terms(r)))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> {
+          assertThat(e.reason()).isEqualTo(DeliveryException.Reason.POLICY_REJECTED);
+          assertThat(e.failedChecks()).contains("validity");
+        });
+    assertThat(service.audit(r.requestId())).extracting(e -> e.type().code())
+        .containsExactly("request_submitted", "request_reviewed");
+  }
+
   static Terms terms(io.hellgate.export.ExportRequest r) {
     return Terms.builder().requestId(r.requestId()).expiresIn(Duration.ofHours(1)).build();
   }
