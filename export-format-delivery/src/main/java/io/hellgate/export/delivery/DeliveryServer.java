@@ -39,9 +39,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * served as {@code 206} for free while the grant's resume window ({@link
  * DeliveryService.Options.Builder#resumeWindow}) lasts, the link is not revoked (even after the
  * link expired: the download was granted in time) and the range fits the grant's byte budget.
- * The budget is the archive's size plus {@code min(size, 64 MiB)} of overlap: every transfer on the
- * grant reserves its length from it by one conditional UPDATE and gets back what it did not send
- * when it ends, so resumes after interruptions fit, but ranges cannot fetch the archive again and
+ * The budget is the archive's size plus an overlap of {@code min(64 MiB, (size - 1) / maxDownloads)}
+ * bytes (so all grants of a link together never yield more than {@code maxDownloads} whole copies,
+ * however ranges are combined): every transfer on the
+ * grant reserves its length from it by one conditional UPDATE and gets back, when it ends, what it
+ * never handed to a write (a failed write stays spent), so resumes after interruptions fit, but ranges cannot fetch the archive again and
  * again for free ({@code 410} once spent). Several ranges or a range outside the file get {@code
  * 416}, never a full transfer.
  *
@@ -122,6 +124,7 @@ public final class DeliveryServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new DownloadHandler(service,
         new AddressThrottle(options.maxBadTokens, 60_000, 10_000), options.bufferSize));
+    server.setErrorHandler(DownloadHandler::error); // no URI (token) or exception message in error pages
     server.setStopTimeout(2000);
     try {
       server.start();

@@ -241,7 +241,8 @@ public final class DeliveryService implements AutoCloseable {
    * Records check 2 of the approval gate: the authorization review of a submitted request.
    *
    * @param requestId the submitted request
-   * @param reviewer who reviewed it; never the requester
+   * @param reviewer who reviewed it; never the requester (compared after NFKC normalization,
+   *     trimming and case folding)
    * @param approved the decision
    * @param note the reviewer's note, e.g. a ticket reference (at most 1024 characters)
    * @throws DeliveryException {@code unknown_request}; {@code review_refused} if the reviewer is the
@@ -260,7 +261,7 @@ public final class DeliveryService implements AutoCloseable {
       if (r == null) {
         throw new DeliveryException(DeliveryException.Reason.UNKNOWN_REQUEST, "no request " + requestId + " was submitted");
       }
-      if (r.requester().equals(reviewer)) {
+      if (sameIdentity(r.requester(), reviewer)) {
         throw new DeliveryException(DeliveryException.Reason.REVIEW_REFUSED,
             "the reviewer of request " + requestId + " must not be its requester (" + reviewer + ")");
       }
@@ -303,7 +304,9 @@ public final class DeliveryService implements AutoCloseable {
    * link with the given terms. The returned value carries the URL with the token, once.
    *
    * @throws DeliveryException {@code unknown_request}, {@code not_approved}, {@code
-   *     request_mismatch}, {@code recipient_mismatch} or {@code archive_mismatch}
+   *     request_mismatch}, {@code recipient_mismatch}, {@code archive_mismatch}, or {@code
+   *     policy_rejected} with every failed check if the approved certificate no longer passes the
+   *     policy now (it is re-validated at every publish)
    * @throws IllegalArgumentException if the terms exceed the service's maxima or already expired
    */
   public DeliveryLink publish(Path archive, Terms terms) throws IOException {
@@ -332,6 +335,7 @@ public final class DeliveryService implements AutoCloseable {
           "the archive's manifest records another scope than approved request " + terms.requestId()
               + ": " + manifest.scope().get() + " instead of " + approval.request().scope());
     }
+    revalidate(approval, terms.requestId()); // the certificate may have expired or been revoked since approval
     try (Connection c = connection()) {
       LinkRow earlier = LinkRow.latestForRequest(c, terms.requestId());
       if (earlier != null && !earlier.exportId().equals(manifest.exportId())) {
@@ -377,17 +381,22 @@ public final class DeliveryService implements AutoCloseable {
       throw new DeliveryException(DeliveryException.Reason.UNKNOWN_LINK,
           "request " + originalRequestId + " has no link to re-issue");
     }
+    revalidate(approval, originalRequestId);
+    verifyStored(original);
+    return createLink(terms, original.exportId(), original.archiveKey(), original.sha256(),
+        original.size(), original.recipientFingerprint(), originalRequestId);
+  }
+
+  /** Runs the policy again on the approved request's certificate; refuses with every failed check. */
+  private void revalidate(RequestApproval approval, String requestId) throws IOException {
     PolicyDecision decision = evaluate(approval.recipientCertificatePem(), approval.recipientChainPem());
     if (!decision.accepted()) {
       List<String> failed = decision.failures().stream().map(PolicyDecision.Check::code).toList();
       throw new DeliveryException(DeliveryException.Reason.POLICY_REJECTED,
-          "the recipient certificate of request " + originalRequestId + " no longer passes the policy: "
+          "the recipient certificate of request " + requestId + " no longer passes the policy: "
               + decision.failures().stream().map(ch -> ch.code() + " (" + ch.message() + ")")
                   .collect(Collectors.joining("; ")), failed);
     }
-    verifyStored(original);
-    return createLink(terms, original.exportId(), original.archiveKey(), original.sha256(),
-        original.size(), original.recipientFingerprint(), originalRequestId);
   }
 
   private DeliveryLink createLink(Terms terms, UUID exportId, String key, String sha, long size,
@@ -569,13 +578,13 @@ public final class DeliveryService implements AutoCloseable {
       throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
           "the stored archive of link " + link.linkId() + " has changed size");
     }
+    ExportManifest m = readManifest(f);
+    if (!m.exportId().equals(link.exportId())) {
+      throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
+          "the stored archive of link " + link.linkId() + " has export_id " + m.exportId());
+    }
     String known = verified.get(link.archiveKey());
     if (known == null || !known.equals(stamp(f, link.sha256()))) {
-      ExportManifest m = readManifest(f);
-      if (!m.exportId().equals(link.exportId())) {
-        throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
-            "the stored archive of link " + link.linkId() + " has export_id " + m.exportId());
-      }
       if (!Hashes.sha256Hex(f).equals(link.sha256())) {
         throw new DeliveryException(DeliveryException.Reason.ARCHIVE_MISMATCH,
             "the stored archive of link " + link.linkId() + " no longer has the recorded SHA-256");
@@ -606,6 +615,19 @@ public final class DeliveryService implements AutoCloseable {
       throw new IllegalStateException("no certificate policy configured (DeliveryService.options().policy(...))");
     }
     return policy;
+  }
+
+  /**
+   * Whether two actor names denote the same person for the four-eyes rule: compared after NFKC
+   * normalization, trimming and case folding, so "Bob@Acme " and "bob@acme" are one identity.
+   */
+  static boolean sameIdentity(String a, String b) {
+    return fold(a).equals(fold(b));
+  }
+
+  private static String fold(String s) {
+    return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC).strip()
+        .toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static ExportManifest readManifest(Path archive) throws IOException {

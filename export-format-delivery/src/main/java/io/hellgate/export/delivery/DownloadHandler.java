@@ -19,6 +19,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
 
@@ -302,9 +303,13 @@ final class DownloadHandler extends Handler.Abstract {
     new Transfer(l, grantId, reserved, ch, start, end, client, ua, response, callback).iterate();
   }
 
-  /** The free bytes of one grant: the archive once, plus min(size, 64 MiB) of overlap for resumes. */
+  /**
+   * The free bytes of one grant: the archive once, plus an overlap for resumes of at most 64 MiB
+   * and less than {@code size / maxDownloads}, so that all grants of a link together never yield
+   * one more whole copy than {@code maxDownloads}, however the ranges are combined.
+   */
   static long budget(LinkRow l) {
-    return l.size() + Math.min(l.size(), RESUME_SLACK);
+    return l.size() + Math.min(RESUME_SLACK, (l.size() - 1) / l.maxDownloads());
   }
 
   /** Reserves {@code bytes} of the grant's budget by one conditional UPDATE; false if they do not fit. */
@@ -428,12 +433,14 @@ final class DownloadHandler extends Handler.Abstract {
       long sent = (cause == null ? end : acked) - start; // bytes whose write completed
 
       try {
-        if (reserved && sent < end - start) {
-          // what was not sent goes back to the grant's budget, so the client can resume it
+        // what was never handed to a write goes back to the grant's budget, so the client can resume
+        // it; a write that failed may still have delivered part of its buffer, so it stays spent
+        long handedOver = (cause == null ? end : position) - start;
+        if (reserved && handedOver < end - start) {
           try (Connection c = service.connection();
               PreparedStatement ps = c.prepareStatement(
                   "UPDATE download_grant SET bytes_reserved = bytes_reserved - ? WHERE grant_id = ?")) {
-            ps.setLong(1, end - start - sent);
+            ps.setLong(1, end - start - handedOver);
             ps.setString(2, grantId);
             ps.executeUpdate();
           }
@@ -543,6 +550,23 @@ final class DownloadHandler extends Handler.Abstract {
 
   static String fileName(LinkRow l) {
     return "export-" + l.exportId() + ".tgz";
+  }
+
+  /**
+   * The server's error handler. Jetty's default error page shows the request URI (with its token)
+   * and the exception's message (database host, user, pool state, file paths); this one answers
+   * the status and a fixed sentence, and the cause goes to the server's log only.
+   */
+  static boolean error(Request request, Response response, Callback callback) {
+    Object s = request.getAttribute(ErrorHandler.ERROR_STATUS);
+    int status = s instanceof Integer i && i >= 400 && i <= 599 ? i : 500;
+    if (request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable t) {
+      System.getLogger(DeliveryServer.class.getName()).log(System.Logger.Level.ERROR, "request failed: " + t);
+    }
+    response.reset();
+    common(response);
+    page(response, callback, status, "Error " + status, "<p>The request could not be served. Try again later.</p>");
+    return true;
   }
 
   private static void common(Response response) {

@@ -300,14 +300,42 @@ abstract class DeliveryContract {
     URI url = link.url().orElseThrow();
     URI grant = url.resolve(grantPath(http.post(url)));
     assertThat(http.getBytes(grant).body()).isEqualTo(smallBytes);
-    // budget: the size plus min(size, 64 MiB) of overlap; one more whole copy of a small archive fits
-    HttpResponse<byte[]> again = http.getBytes(grant, "Range", "bytes=0-");
-    assertThat(again.statusCode()).isEqualTo(206);
-    assertThat(again.body()).isEqualTo(smallBytes);
+    // budget: the size plus less than size / maxDownloads of overlap: no second whole copy
+    assertThat(http.getBytes(grant, "Range", "bytes=0-").statusCode()).isEqualTo(410);
+    HttpResponse<byte[]> overlap = http.getBytes(grant, "Range", "bytes=1-");
+    assertThat(overlap.statusCode()).isEqualTo(206);
+    assertThat(overlap.body()).isEqualTo(Arrays.copyOfRange(smallBytes, 1, smallBytes.length));
     HttpResponse<byte[]> more = http.getBytes(grant, "Range", "bytes=0-0");
     assertThat(more.statusCode()).isEqualTo(410);
     assertThat(events(link)).anyMatch(e -> e.startsWith("download_refused grant_budget_spent"));
     assertThat(used(link)).isEqualTo(1);
+  }
+
+  /** Regression: the overlap was min(size, 64 MiB) per grant, so a small archive gave two copies per download. */
+  @Test
+  @Order(7)
+  void rangesNeverYieldMoreWholeCopiesThanMaxDownloads() throws Exception {
+    int max = 3;
+    DeliveryLink link = publish(small, max);
+    URI url = link.url().orElseThrow();
+    long bytes = 0;
+    for (int i = 0; i < max; i++) {
+      URI grant = url.resolve(grantPath(http.post(url)));
+      // fetch as much as the grant gives, in ranges only: the whole file, then tails until refused
+      for (long tail = smallBytes.length; tail >= 1; ) {
+        HttpResponse<byte[]> r = http.getBytes(grant, "Range", tail == smallBytes.length ? "bytes=0-" : "bytes=-" + tail);
+        if (r.statusCode() == 206) {
+          bytes += r.body().length;
+        } else {
+          assertThat(r.statusCode()).isEqualTo(410);
+          tail = tail == smallBytes.length ? (smallBytes.length - 1) / max : tail / 2;
+        }
+      }
+    }
+    assertThat(used(link)).isEqualTo(max);
+    assertThat(bytes).as("bytes served over all grants of a link with maxDownloads " + max)
+        .isLessThan((long) (max + 1) * smallBytes.length);
+    assertThat(http.post(url).statusCode()).isEqualTo(410);
   }
 
   @Test
@@ -450,6 +478,35 @@ abstract class DeliveryContract {
     service.review(sameId.requestId(), "carol@hellgate.example", true, null);
     assertReason(() -> service.publish(otherArchive, terms(sameId)), DeliveryException.Reason.RECIPIENT_MISMATCH);
     assertThat(service.audit(sameId.requestId())).extracting(e -> e.type().code())
+        .containsExactly("request_submitted", "request_reviewed");
+  }
+
+  /** Regression: the four-eyes check compared names exactly, so "BOB@acme.example " could approve bob's request. */
+  @Test
+  @Order(11)
+  void requesterCannotReviewUnderAnotherCaseOrSpacing() throws Exception {
+    io.hellgate.export.ExportRequest r = fx.request(fx.recipient);
+    service.submitRequest(r, "bob@acme.example", fx.pki.intermediates());
+    for (String alias : List.of("BOB@acme.example", " bob@acme.example", "bob@acme.example\t",
+        "\uFF42ob@acme.example")) { // the last one starts with a fullwidth b
+      assertReason(() -> service.review(r.requestId(), alias, true, null), DeliveryException.Reason.REVIEW_REFUSED);
+    }
+    assertThat(service.request(r.requestId()).orElseThrow().approved()).isFalse();
+  }
+
+  /** Regression: publish trusted the policy decision made at submission, so an expired certificate still got a link. */
+  @Test
+  @Order(11)
+  void publishRevalidatesTheApprovedCertificate() throws Exception {
+    io.hellgate.export.ExportRequest r = fx.approvedRequest(service, fx.recipient);
+    Path archive = fx.archive(dir, r, fx.recipient, 10);
+    fx.clock.set(fx.recipient.certificate().getNotAfter().toInstant().plusSeconds(1));
+    assertThatThrownBy(() -> service.publish(archive, terms(r)))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> {
+          assertThat(e.reason()).isEqualTo(DeliveryException.Reason.POLICY_REJECTED);
+          assertThat(e.failedChecks()).contains("validity");
+        });
+    assertThat(service.audit(r.requestId())).extracting(e -> e.type().code())
         .containsExactly("request_submitted", "request_reviewed");
   }
 

@@ -70,7 +70,11 @@ public final class FilesystemArchiveStore implements ArchiveStore {
       if (posix) {
         Files.setPosixFilePermissions(tmp, OWNER_FILE);
       }
-      Files.copy(archive, tmp, StandardCopyOption.REPLACE_EXISTING);
+      // into the owner-only file itself: Files.copy(..., REPLACE_EXISTING) would recreate it with
+      // the source's permissions
+      try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+        Files.copy(archive, out);
+      }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
