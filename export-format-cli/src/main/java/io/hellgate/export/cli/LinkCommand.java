@@ -143,10 +143,12 @@ final class LinkCommand implements Runnable {
   }
 
   /** Publish an archive as a link. */
-  @Command(name = "create", description = "Publish an archive as a link; prints the URL once.")
+  @Command(name = "create", description = {"Publish an archive as a link; prints the URL once.",
+      "The approved certificate is re-validated against the policy (--trust ..) first."})
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeliveryOptions delivery;
+    @Mixin PolicyOptions policy;
     @Mixin TermsOptions termsOptions;
 
     @Parameters(paramLabel = "ARCHIVE") Path archive;
@@ -159,7 +161,8 @@ final class LinkCommand implements Runnable {
         throw new java.nio.file.NoSuchFileException(archive.toString());
       }
       Terms terms = termsOptions.terms(requestId);
-      try (DeliveryService s = delivery.open(null)) {
+      // publish re-validates the approved certificate (it may have expired or been revoked since)
+      try (DeliveryService s = delivery.open(policy.policy())) {
         printLink(spec.commandLine().getOut(), s.publish(archive, terms));
         return ExportTool.OK;
       } catch (DeliveryException e) {

@@ -63,7 +63,12 @@ class DeliveryCliTest {
     List<String> common = List.of("--db", db, "--store", dir.resolve("store").toString(),
         "--base-url", "https://exports.example.com");
 
+    List<String> policy = new ArrayList<>(common); // create re-validates the certificate: it takes the policy
+    policy.addAll(List.of("--trust", roots.toString(), "--soft-fail-revocation"));
     assertThat(run(args(common, "link", "create", archive.toString(), "--request-id", "REQ-CLI-1", "--expires-in", "72h")))
+        .as("create without --trust: the certificate cannot be re-validated").isEqualTo(2);
+    assertThat(err.toString()).contains("--trust");
+    assertThat(run(args(policy, "link", "create", archive.toString(), "--request-id", "REQ-CLI-1", "--expires-in", "72h")))
         .as(err.toString()).isEqualTo(1);
     assertThat(err.toString()).contains("rejected: [unknown_request]");
 
@@ -76,7 +81,7 @@ class DeliveryCliTest {
     assertThat(run(args(common, "link", "review", "--request-id", "REQ-CLI-1", "--reviewer", "carol", "--approve",
         "--note", "SEC-9"))).as(err.toString()).isZero();
 
-    assertThat(run(args(common, "link", "create", archive.toString(), "--request-id", "REQ-CLI-1", "--expires-in", "72h",
+    assertThat(run(args(policy, "link", "create", archive.toString(), "--request-id", "REQ-CLI-1", "--expires-in", "72h",
         "--max-downloads", "3", "--contact", "secops@acme.example"))).as(err.toString()).isZero();
     Matcher url = Pattern.compile("https://exports\\.example\\.com/d/([A-Za-z0-9_-]{43})").matcher(out.toString());
     assertThat(url.find()).as(out.toString()).isTrue();
@@ -87,7 +92,7 @@ class DeliveryCliTest {
     assertThat(run(args(common, "link", "list"))).isZero();
     assertThat(out.toString()).contains(id.group(1), "REQ-CLI-1", "0/3", "active").doesNotContain(token);
 
-    assertThat(run(args(common, "link", "create", archive.toString(), "--request-id", "REQ-CLI-1", "--expires-in", "400d")))
+    assertThat(run(args(policy, "link", "create", archive.toString(), "--request-id", "REQ-CLI-1", "--expires-in", "400d")))
         .isEqualTo(2);
     assertThat(err.toString()).contains("maximum");
 
