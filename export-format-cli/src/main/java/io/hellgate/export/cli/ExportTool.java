@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ExportTool.Version.class,
     description = {
-      "Encrypted PCI token exports (format 1.0): write, read, verify, inspect.",
+      "Encrypted PCI token exports (formats 1.0 and 1.1): write, read, verify, inspect.",
       "Exit code: 0 success, 1 rejected (tampered, wrong key, policy,",
       "malformed record), 2 usage or I/O error.",
       "A FILE given as - is standard input or output."
@@ -98,7 +98,7 @@ public final class ExportTool implements Runnable {
     public String[] getVersion() {
       String v = ExportTool.class.getPackage().getImplementationVersion();
       return new String[] {
-        "export-tool " + (v == null ? "(development build)" : v) + " (format 1.0)",
+        "export-tool " + (v == null ? "(development build)" : v) + " (formats 1.0 and 1.1)",
         "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
       };
     }

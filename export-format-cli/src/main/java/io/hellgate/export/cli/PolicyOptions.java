@@ -93,16 +93,7 @@ final class PolicyOptions {
 
   /** Builds the policy and judges {@code certificate} (PEM or DER, optionally with its chain). */
   PolicyDecision evaluate(Path certificate) throws IOException {
-    CertificatePolicy.Builder b = CertificatePolicy.builder()
-        .trustAnchorsPem(read(trust, "--trust"))
-        .onlineRevocation(online)
-        .softFailRevocation(softFailRevocation)
-        .requireDedicatedCertificate(dedicated)
-        .clock(at == null ? Clock.systemUTC() : Clock.fixed(at, ZoneOffset.UTC));
-    if (privatePki) {
-      b.privatePkiPolicyOids(policyOids.toArray(String[]::new)).privatePkiSelfSignedLeaves(true);
-    }
-    CertificatePolicy policy = b.build();
+    CertificatePolicy policy = policy();
     CertificateInput.Builder in = CertificateInput.builder(readOrStdin(certificate, "CERT"));
     if (chain != null) {
       in.intermediatesPem(read(chain, "--chain"));
@@ -129,8 +120,8 @@ final class PolicyOptions {
   }
 
   /**
-   * The policy alone (for {@code link submit} and {@code link reissue}, where the certificate comes
-   * from a request), built exactly as {@link #evaluate(Path)} builds it.
+   * The policy alone (also for {@code link submit}, {@code create} and {@code reissue}, where the
+   * certificate comes from a request); {@link #evaluate(Path)} judges a certificate file with it.
    */
   CertificatePolicy policy() throws IOException {
     requireTrust();

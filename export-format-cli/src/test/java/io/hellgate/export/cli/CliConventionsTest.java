@@ -177,9 +177,9 @@ class CliConventionsTest {
   @Test
   void versionNamesBuildFormatAndJava() {
     assertThat(run("--version")).isZero();
-    assertThat(out.toString()).contains("export-tool ").contains("(format 1.0)").contains("Java " + System.getProperty("java.version"));
+    assertThat(out.toString()).contains("export-tool ").contains("(formats 1.0 and 1.1)").contains("Java " + System.getProperty("java.version"));
     assertThat(run("decrypt", "--version")).isZero();
-    assertThat(out.toString()).contains("(format 1.0)");
+    assertThat(out.toString()).contains("(formats 1.0 and 1.1)");
   }
 
   @Test
