@@ -64,7 +64,7 @@ final class DeliveryDemoCommand implements Callable<Integer> {
   @Option(names = "--records", defaultValue = "1000", paramLabel = "N", description = "How many synthetic records (default ${DEFAULT-VALUE}).")
   int records;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the demo files (default: a new temporary directory).")
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the demo files, kept afterwards (default: a new temporary directory, removed at the end).")
   Path dir;
 
   private PrintWriter out;
@@ -77,8 +77,10 @@ final class DeliveryDemoCommand implements Callable<Integer> {
     }
     out = spec.commandLine().getOut();
     DeliveryOptions.quietMigrations();
-    Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("export-delivery-demo-");
-    out.println("export-tool demo delivery: files in " + work);
+    return DemoCommand.inWorkDirectory(dir, "export-delivery-demo-", "export-tool demo delivery", out, this::run);
+  }
+
+  private int run(Path work) throws Exception {
     try (TestPki pki = TestPki.builder().build()) {
       TestCertificate recipient = pki.leaf("CN=Token Export Recipient, O=Acme Payments GmbH, C=DE").ov().build();
       TestCertificate tls = pki.leaf("CN=localhost, O=Hellgate Demo, C=DE").ov().serverAuth().build();

@@ -62,15 +62,28 @@ final class DemoCommand implements Callable<Integer> {
       throw new ExportTool.UsageError("--records must be at least 1, not " + records);
     }
     out = spec.commandLine().getOut();
-    Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("export-demo-");
-    out.println("export-tool demo: files in " + work + (dir != null ? "" : " (removed at the end)"));
+    return inWorkDirectory(dir, "export-demo-", "export-tool demo", out, this::run);
+  }
+
+  /** A demo's body, run in its work directory. */
+  interface Body {
+    int run(Path work) throws Exception;
+  }
+
+  /**
+   * Runs a demo in {@code dir} (created if needed, kept afterwards) or, without it, in a new
+   * temporary directory that is removed at the end, also on Ctrl-C or SIGTERM.
+   */
+  static int inWorkDirectory(Path dir, String prefix, String label, PrintWriter out, Body body) throws Exception {
+    Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(prefix);
+    out.println(label + ": files in " + work + (dir != null ? "" : " (removed at the end)"));
     if (dir != null) {
-      return run(work);
+      return body.run(work);
     }
     Thread cleanup = new Thread(() -> deleteTree(work), "export-tool-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C, SIGTERM
     try {
-      return run(work);
+      return body.run(work);
     } finally {
       deleteTree(work);
       try {

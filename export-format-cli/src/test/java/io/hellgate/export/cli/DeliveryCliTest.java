@@ -117,6 +117,14 @@ class DeliveryCliTest {
     assertThat(out.toString()).contains("GET the link", "downloads-left  2 of 2", "verified and decrypted", "50 records",
         "a third download: 410", "download_completed", "audit chain intact", "all steps behaved as expected");
   }
+  @Test
+  void demoDeliveryRemovesItsTemporaryDirectory() {
+    assertThat(run("demo", "delivery", "--records", "5")).as(out + "\n" + err).isZero();
+    Matcher m = Pattern.compile("files in (\\S+) \\(removed at the end\\)").matcher(out.toString());
+    assertThat(m.find()).as(out.toString()).isTrue();
+    assertThat(Path.of(m.group(1))).doesNotExist();
+  }
+
 
   private static String[] args(List<String> common, String... rest) {
     List<String> a = new ArrayList<>(List.of(rest).subList(0, 2));
