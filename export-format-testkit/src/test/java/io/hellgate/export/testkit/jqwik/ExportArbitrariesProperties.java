@@ -104,6 +104,21 @@ class ExportArbitrariesProperties {
     assertThat(ps).allMatch(p -> p.toString().matches("Plaintext\\[[0-9]+ records?.*\\]"));
   }
 
+  /**
+   * Regression: the branches were drawn with jqwik's default (biased) distribution, so "many
+   * records" and "a long line" came far below their documented one in ten and one in eight, and a
+   * sample of 150 once held neither (CI failure). 800 samples put each rate within about 5.5
+   * standard deviations of the bounds checked here.
+   */
+  @Example
+  void manyRecordsAndLongLinesComeAtTheirDocumentedRates() {
+    List<Plaintext> ps = sample(ExportArbitraries.plaintexts(), 800);
+    double many = ps.stream().filter(p -> p.lineCount() - (p.hasLongLine() ? 1 : 0) >= 20).count() / 800.0;
+    double longLines = ps.stream().filter(Plaintext::hasLongLine).count() / 800.0;
+    assertThat(many).as("share with many records (documented 1/10)").isBetween(0.04, 0.16);
+    assertThat(longLines).as("share with a long line (documented 1/8)").isBetween(0.06, 0.19);
+  }
+
   @Example
   void everyInvalidGoldenVectorIsATamperingKindWithItsReason() {
     // format 1.1's signature and scope vectors (signer trust) are made by FormatOneOneVectors, not Tampering
