@@ -50,6 +50,25 @@ class ExportToolProcessTest {
     return Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Regression: demo's tampering step read the whole archive into memory (twice), so {@code demo
+   * --records 4000000} ran out of the launcher's 96 MiB heap. Here an archive of ~80 MB in a
+   * 48 MiB heap.
+   */
+  @Test
+  void demoOfManyRecordsRunsInASmallHeap() throws Exception {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ExportTool.class.getName(),
+        "demo", "--records", "300000", "--dir", dir.resolve("demo").toString());
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("6. one ciphertext bit flipped: rejected [tampered_content]")
+        .contains("demo: all steps behaved as expected");
+    assertThat(Files.size(dir.resolve("demo").resolve("export-demo.tgz"))).isGreaterThan(48L << 20);
+  }
+
   @Test
   void decryptToAClosedPipeExitsTwoWithoutReportingSuccess() throws Exception {
     Process p = start("decrypt", archive.toString(), "--key", dir.resolve("recipient-key.pem").toString());
