@@ -301,7 +301,7 @@ public final class ExportReader implements Closeable {
   private void startStreaming() throws IOException {
     try {
       streaming = StreamingPass.start(
-          DataKeyUnwrap.unwrap(manifest, options.keys), manifest, options.maxLineBytes, scanner, spool);
+          DataKeyUnwrap.unwrap(manifest, options.keys), manifest, options.maxLineBytes, options.validateRecords, scanner, spool);
       chunks = streaming;
       state = State.RELEASING;
     } catch (IOException | RuntimeException e) {
@@ -326,9 +326,6 @@ public final class ExportReader implements Closeable {
     if (!advance(options.validateRecords)) {
       return null;
     }
-    if (options.validateRecords && options.unverifiedStreaming) {
-      parseLine(); // verified reads checked every record in pass 1
-    }
     return lines.string();
   }
 
@@ -350,9 +347,6 @@ public final class ExportReader implements Closeable {
   public java.nio.ByteBuffer nextLineBytes() throws IOException {
     if (!advance(options.validateRecords)) {
       return null;
-    }
-    if (options.validateRecords && options.unverifiedStreaming) {
-      parseLine(); // verified reads checked every record in pass 1
     }
     return lines.bytes();
   }
@@ -431,6 +425,9 @@ public final class ExportReader implements Closeable {
   private void wipeBuffers() {
     if (release != null) {
       release.stop();
+    }
+    if (streaming != null) {
+      streaming.stop();
     }
     lines.wipe();
   }
@@ -587,7 +584,9 @@ public final class ExportReader implements Closeable {
        * it, {@link ExportReader#nextRecord()} fails at the bad line, after the lines before it);
        * the first read, or {@link ExportReader#verify()}, throws {@link ExportFormatException}
        * ({@link Reason#MALFORMED_RECORD}, the line number, never content). Lines are still returned
-       * exactly as written. In unverified streaming mode each line is checked as it is released.
+       * exactly as written. In unverified streaming mode the records are checked in that one pass
+       * (on the second thread for exports of 1 MiB or more), and a malformed record fails, by line
+       * number, when the end is reached, as the tag does: the caller discards everything then.
        * Default off: raw lines are then checked for framing and UTF-8 only, several times faster
        * (records are parsed on the verification worker: about as slow as reading typed records).
        */

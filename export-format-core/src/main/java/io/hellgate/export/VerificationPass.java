@@ -82,14 +82,12 @@ final class VerificationPass {
     try {
       runAll(source, copyTo, expectedSize);
     } finally {
-      if (records != null) {
-        records.wipe(); // the carried line is plaintext, whatever happened
-      }
+      wipe(); // the carried line is plaintext, whatever happened
     }
   }
 
   private void runAll(InputStream source, Spool copyTo, long expectedSize) throws IOException, GeneralSecurityException {
-    if (expectedSize >= PARALLEL_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
+    if (pipelines(expectedSize)) {
       runPipelined(source, copyTo);
     } else {
       byte[] c = new byte[STREAM_READ];
@@ -112,44 +110,70 @@ final class VerificationPass {
 
   /**
    * The same pass on two cores ({@link SharingPipeline}): this thread reads, spools and decrypts;
-   * the worker scans the framing; the tag (when the checksum is left to pass 2) or SHA-256 (when
-   * it is computed here; the tag then stays on this thread) runs on whichever thread is idle.
-   * Four 128 KiB buffers circulate between them.
+   * the worker scans the framing (and checks the records); the tag (when the checksum is left to
+   * pass 2) or SHA-256 (when it is computed here; the tag then stays on this thread) runs on
+   * whichever thread is idle. {@link #PIPELINE_BUFFERS} buffers of 128 KiB circulate between them.
    */
   private void runPipelined(InputStream source, Spool copyTo) throws IOException, GeneralSecurityException {
-    boolean checksum = sha256 != null;
     byte[] c = new byte[STREAM_READ];
-    SharingPipeline pipeline =
-        new SharingPipeline(
-            PIPELINE_BUFFERS,
-            STREAM_READ,
-            "export-reader-verify",
-            checksum ? (p, n) -> AesGcm.digest(sha256, p, 0, n) : (p, n) -> tagger.update(p, 0, n, scratch, 0),
-            this::scan);
+    SharingPipeline pipeline = startPipeline();
     boolean done = false;
     try {
       for (int n; (n = source.read(c, 0, c.length)) > 0; ) {
         if (copyTo != null) {
           copyTo.write(c, 0, n);
         }
-        byte[] p = pipeline.take();
-        if (p == null) {
+        if (processShared(pipeline, c, n) == null) {
           break;
         }
-        AesGcm.ctr(keystream, c, 0, n, p, 0);
-        if (checksum) {
-          tagger.update(p, 0, n, scratch, 0);
-        }
-        pipeline.submit(p, n);
       }
       pipeline.drain();
       done = true;
     } finally {
       pipeline.stop(!done);
     }
-    Throwable failure = pipeline.failure();
+    rethrow(pipeline.failure());
+  }
+
+  /** Whether a stream of {@code bytes} is worth a second thread. */
+  static boolean pipelines(long bytes) {
+    return bytes >= PARALLEL_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1;
+  }
+
+  /** A pipeline for {@link #processShared}: the framing and record check on its worker. */
+  SharingPipeline startPipeline() {
+    boolean checksum = sha256 != null;
+    return new SharingPipeline(
+        PIPELINE_BUFFERS,
+        STREAM_READ,
+        "export-reader-verify",
+        checksum ? (p, n) -> AesGcm.digest(sha256, p, 0, n) : (p, n) -> tagger.update(p, 0, n, scratch, 0),
+        this::scan);
+  }
+
+  /**
+   * {@link #process} with the checks shared with {@code pipeline}'s worker: decrypts {@code n}
+   * bytes of {@code c} into a buffer of the pipeline and submits it. Returns that buffer (its
+   * plaintext stays valid until the pipeline hands it out again, after at least one more call),
+   * or null if a job failed ({@link #rethrow}).
+   */
+  byte[] processShared(SharingPipeline pipeline, byte[] c, int n) throws IOException, GeneralSecurityException {
+    byte[] p = pipeline.take();
+    if (p == null) {
+      return null;
+    }
+    AesGcm.ctr(keystream, c, 0, n, p, 0);
+    if (sha256 != null) {
+      tagger.update(p, 0, n, scratch, 0);
+    }
+    pipeline.submit(p, n);
+    return p;
+  }
+
+  /** Rethrows what made a pipeline job fail, if anything, as if the job had run on this thread. */
+  static void rethrow(Throwable failure) throws GeneralSecurityException {
     if (failure instanceof GeneralSecurityException) {
-      throw (GeneralSecurityException) failure; // as if the tag had run on this thread
+      throw (GeneralSecurityException) failure;
     }
     if (failure instanceof RuntimeException) {
       throw (RuntimeException) failure;
@@ -159,6 +183,13 @@ final class VerificationPass {
     }
     if (failure != null) {
       throw new IllegalStateException("verification job failed", failure);
+    }
+  }
+
+  /** Zeroes what the record check carries over (plaintext); for passes that do not end in {@link #run}. */
+  void wipe() {
+    if (records != null) {
+      records.wipe();
     }
   }
 

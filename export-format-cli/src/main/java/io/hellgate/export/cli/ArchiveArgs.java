@@ -75,30 +75,14 @@ final class ArchiveArgs {
    * The caller closes the returned reader; on failure nothing stays open.
    */
   ExportReader openVerified(PrintWriter err) throws IOException {
-    boolean stdin = Stdio.isDash(archive);
-    if (!stdin) {
-      ExportTool.requireNotDirectory(archive);
-    }
-    ExportReader.Options.Builder options = ExportReader.options().validateRecords(!skipRecordValidation);
-    keys.load().forEach(options::key);
-    if (formatOneOne != null) {
-      formatOneOne.accept(options); // verify's format 1.1 options (signature, scope)
-    }
-    if (maxSize != null) {
-      options.maxDataBytes(Sizes.parse(maxSize));
-    }
-    archiveSize = !stdin && Files.isRegularFile(archive) ? Files.size(archive) : -1;
+    ExportReader.Options.Builder options = options();
     progress = Progress.of(err, ui, passes);
     ExportReader reader = null;
     // From the file itself: nothing is spooled, and the release pass re-reads the file in place
     // (each chunk re-authenticated), so decrypting needs no temporary space.
     try (Progress.Pass pass = progress.pass("verifying", archiveSize)) {
       options.progress(pass);
-      // A regular file is read twice in place; a pipe, FIFO or standard input can be read once
-      // only, so it is opened as a stream (its ciphertext spooled for the release pass).
-      reader = archiveSize >= 0
-          ? ExportReader.open(archive, options.build())
-          : ExportReader.open(sequential(stdin ? stdin() : Files.newInputStream(archive)), options.build());
+      reader = open(options);
       reader.verify();
       return reader;
     } catch (IOException | RuntimeException e) {
@@ -111,6 +95,53 @@ final class ArchiveArgs {
       }
       throw e;
     }
+  }
+
+  /**
+   * Opens the archive for one pass that releases lines as it decrypts them and verifies
+   * everything (tag, checksum, count, framing, records unless skipped) at the end, where the last
+   * read throws if anything failed: only for {@code decrypt --out FILE}, whose caller writes to an
+   * owner-only temporary file and deletes it on any failure (docs/security.md). The archive bytes
+   * read go to {@link #readProgress} while the caller sets it.
+   */
+  ExportReader openSinglePass(PrintWriter err) throws IOException {
+    ExportReader.Options.Builder options = options().unverifiedStreaming(true);
+    progress = Progress.of(err, ui, 1);
+    options.progress(n -> {
+      java.util.function.LongConsumer sink = readProgress;
+      if (sink != null) {
+        sink.accept(n);
+      }
+    });
+    return open(options);
+  }
+
+  /** Where {@link #openSinglePass}'s reader reports the archive bytes read; set by the caller. */
+  java.util.function.LongConsumer readProgress;
+
+  /** The options every command reads with; also settles {@link #archiveSize}. */
+  private ExportReader.Options.Builder options() throws IOException {
+    if (!Stdio.isDash(archive)) {
+      ExportTool.requireNotDirectory(archive);
+    }
+    ExportReader.Options.Builder options = ExportReader.options().validateRecords(!skipRecordValidation);
+    keys.load().forEach(options::key);
+    if (formatOneOne != null) {
+      formatOneOne.accept(options); // verify's format 1.1 options (signature, scope)
+    }
+    if (maxSize != null) {
+      options.maxDataBytes(Sizes.parse(maxSize));
+    }
+    archiveSize = !Stdio.isDash(archive) && Files.isRegularFile(archive) ? Files.size(archive) : -1;
+    return options;
+  }
+
+  private ExportReader open(ExportReader.Options.Builder options) throws IOException {
+    // A regular file is read in place (twice when verified first); a pipe, FIFO or standard input
+    // can be read once only, so it is opened as a stream (its ciphertext spooled for a release pass).
+    return archiveSize >= 0
+        ? ExportReader.open(archive, options.build())
+        : ExportReader.open(sequential(Stdio.isDash(archive) ? stdin() : Files.newInputStream(archive)), options.build());
   }
 
   /** Standard input of this invocation. */

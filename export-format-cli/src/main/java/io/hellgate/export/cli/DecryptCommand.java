@@ -18,17 +18,19 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code export-tool decrypt ARCHIVE --key KEY.pem [--out FILE]}: the verified JSON Lines, to
- * stdout or to FILE. FILE appears (owner-only, atomically renamed) only after full verification.
+ * stdout (two passes: nothing is written before full verification) or to FILE (one pass into an
+ * owner-only hidden file, renamed to FILE only after full verification, deleted otherwise).
  */
 @Command(
     name = "decrypt",
     description = {
       "Verify an export completely (tag, checksum, count, framing, and that every line is a valid",
       "token record), then write its JSON Lines to stdout or --out FILE. Nothing is written unless",
-      "all of that passed. With --out, FILE is created only after the whole write; on failure no",
-      "file exists (it is written as a hidden .export-tool-*.partial file beside it, renamed, and",
-      "the directory synced). An existing FILE is replaced only with --force. ARCHIVE - reads",
-      "standard input (spooled, encrypted, for the second pass); --out - is standard output.",
+      "all of that passed. With --out, the archive is read once: the JSON Lines go to a hidden,",
+      "owner-only .export-tool-*.partial file beside FILE as they are decrypted, and that file is",
+      "renamed to FILE (and the directory synced) only after everything verified; on any failure",
+      "it is deleted and no FILE exists. An existing FILE is replaced only with --force. ARCHIVE -",
+      "reads standard input (to stdout: spooled, encrypted, for the second pass); --out - is stdout.",
       "To stdout, a failure while writing (a changed archive file, a full disk) exits non-zero:",
       "discard the output then."
     })
@@ -55,26 +57,27 @@ final class DecryptCommand implements Callable<Integer> {
     if (out != null) {
       OutputTarget.check("--out", out, input.archive, "the archive", force.force);
       PartialFiles.sweepStale(out.toAbsolutePath().getParent());
+      return toFile(spec.commandLine().getErr());
     }
     input.passes = 2;
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
       long count;
       try (Progress.Pass pass = input.progress.pass("writing", input.archiveSize)) {
         written = pass;
-        if (out == null) {
-          OutputStream o = new java.io.BufferedOutputStream(tool.stdout(), 1 << 16);
-          count = copy(reader, o);
-          o.flush();
-        } else {
-          count = toFile(reader);
-        }
+        OutputStream o = new java.io.BufferedOutputStream(tool.stdout(), 1 << 16);
+        count = copy(reader, o);
+        o.flush();
       }
-      if (!input.ui.quiet) {
-        spec.commandLine()
-            .getErr()
-            .println("decrypted " + count + " records (" + reader.manifest().checksum() + ")" + (out == null ? "" : " to " + Printable.escape(out)));
-      }
+      done(count, reader);
       return ExportTool.OK;
+    }
+  }
+
+  private void done(long count, ExportReader reader) {
+    if (!input.ui.quiet) {
+      spec.commandLine()
+          .getErr()
+          .println("decrypted " + count + " records (" + reader.manifest().checksum() + ")" + (out == null ? "" : " to " + Printable.escape(out)));
     }
   }
 
@@ -99,29 +102,42 @@ final class DecryptCommand implements Callable<Integer> {
     return n;
   }
 
-  private long toFile(ExportReader reader) throws IOException {
+  /**
+   * {@code --out FILE}: one pass (docs/security.md, "decrypt --out and its temporary file"). The
+   * plaintext goes to an owner-only hidden file beside FILE as it is decrypted; the reader verifies
+   * everything at the end (its last read throws otherwise), and only then is the file synced and
+   * renamed to FILE. On any failure, Ctrl-C or SIGTERM it is deleted; after a SIGKILL the next
+   * decrypt into that directory deletes it.
+   */
+  private int toFile(java.io.PrintWriter err) throws IOException {
     Path dir = out.toAbsolutePath().getParent();
     // The partial file holds plaintext: delete it on Ctrl-C or SIGTERM too, not only on errors.
     AtomicReference<Path> partial = new AtomicReference<>();
     Thread cleanup = new Thread(() -> deleteQuietly(partial.get()), "export-tool-delete-partial");
     Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
+    input.passes = 1;
+    try (ExportReader reader = input.openSinglePass(err)) {
       // A short name of its own (~40 characters), not derived from FILE's: a long but legal FILE
       // name must not make the temporary name too long.
       // Named for this process, so that a later run can delete it if this one is killed (SIGKILL).
       Path tmp = PartialFiles.create(dir);
       partial.set(tmp);
       long n;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+      try (Progress.Pass pass = input.progress.pass("decrypting", input.archiveSize);
+          FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
           OutputStream os = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-        n = copy(reader, os);
+        input.readProgress = pass;
+        n = copy(reader, os); // its last read verifies everything, or throws
         os.flush();
         ch.force(true);
+      } finally {
+        input.readProgress = null;
       }
-      // Checked again: the target may have changed during the verification pass.
+      // Checked again: the target may have changed while the archive was read.
       OutputTarget.check("--out", out, input.archive, "the archive", force.force);
       PartialFiles.moveIntoPlace(tmp, out, force.force); // then fsyncs the directory
-      return n;
+      done(n, reader);
+      return ExportTool.OK;
     } finally {
       Path tmp = partial.get();
       if (tmp != null) {

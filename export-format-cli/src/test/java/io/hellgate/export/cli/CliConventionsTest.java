@@ -156,7 +156,10 @@ class CliConventionsTest {
     assertThat(err.toString()).containsPattern("verifying: [0-9.]+ KiB in [0-9.]+ s").doesNotContain("pass 1/");
     Files.deleteIfExists(dir.resolve("pr.jsonl"));
     assertThat(run("decrypt", p("pr.tgz"), "--key", p("key.pem"), "--out", p("pr.jsonl"), "--progress")).isZero();
-    assertThat(err.toString()).containsPattern("pass 1/2 verifying: [0-9.]+ KiB in")
+    assertThat(err.toString()).as("--out FILE reads the archive once").containsPattern("decrypting: [0-9.]+ KiB in")
+        .doesNotContain("pass 1/");
+    assertThat(run("decrypt", p("pr.tgz"), "--key", p("key.pem"), "--progress")).isZero();
+    assertThat(err.toString()).as("to stdout: verified first, then written").containsPattern("pass 1/2 verifying: [0-9.]+ KiB in")
         .containsPattern("pass 2/2 writing: [0-9.]+ KiB in");
     assertThat(run("verify", p("pr.tgz"), "--key", p("key.pem"))).isZero();
     assertThat(err.toString()).as("not a terminal, not forced").doesNotContain("verifying:");
