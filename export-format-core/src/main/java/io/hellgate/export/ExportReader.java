@@ -387,13 +387,7 @@ public final class ExportReader implements Closeable {
    *     core idle for the parsing's garbage collection instead of hashing beside it
    */
   private boolean advance(boolean records) throws IOException {
-    if (state == State.OPEN) {
-      if (options.unverifiedStreaming) {
-        startStreaming();
-      } else {
-        authenticate(records);
-      }
-    }
+    start(records);
     if (state == State.DONE) {
       return false;
     }
@@ -410,6 +404,64 @@ public final class ExportReader implements Closeable {
       state = State.FAILED;
       throw e;
     }
+  }
+
+  /** Pass 1 (or unverified streaming), if nothing has started yet. */
+  private void start(boolean records) throws IOException {
+    if (state == State.OPEN) {
+      if (options.unverifiedStreaming) {
+        startStreaming();
+      } else {
+        authenticate(records);
+      }
+    }
+  }
+
+  /**
+   * Writes all the JSON Lines to {@code out}, exactly as written, each line with its newline, in
+   * chunks of up to 1 MiB, without splitting them into lines: the fastest way to copy an export's
+   * plaintext (as {@code export-tool decrypt} does). Returns the number of lines (the verified
+   * record count). The guarantees are those of {@link #nextLineBytes()}: only authenticated bytes
+   * are written, and without {@link #verify()} first the checksum is confirmed at the end, where
+   * this method throws instead of returning; with {@link Options.Builder#unverifiedStreaming},
+   * the bytes are written as they are decrypted and everything is verified at the end, where it
+   * throws if anything failed: {@code out} must then be discarded.
+   *
+   * <pre>{@code
+   * try (ExportReader reader = ExportReader.open(archive, options);
+   *     FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+   *   reader.verify();
+   *   long records = reader.transferTo(out);
+   * }
+   * }</pre>
+   *
+   * @throws IllegalStateException if a line was read already, or the reader is done, failed or closed
+   * @throws ExportFormatException (and subtypes) as for {@link #nextLine()}
+   * @throws IOException if reading the archive or writing to {@code out} fails
+   */
+  public long transferTo(java.nio.channels.WritableByteChannel out) throws IOException {
+    Objects.requireNonNull(out, "out");
+    if (state == State.RELEASING && !lines.untouched()) {
+      throw new IllegalStateException("transferTo must come before the first line is read");
+    }
+    if (state != State.OPEN && state != State.RELEASING) {
+      throw new IllegalStateException("reader is " + state.name().toLowerCase());
+    }
+    start(options.validateRecords);
+    try {
+      for (byte[] chunk; (chunk = chunks.next()) != null; ) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(chunk, 0, chunks.length());
+        while (b.hasRemaining()) {
+          out.write(b);
+        }
+      }
+      finishRelease();
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      throw e;
+    }
+    lines.released(manifest.recordCount());
+    return manifest.recordCount();
   }
 
   private void finishRelease() throws IOException {

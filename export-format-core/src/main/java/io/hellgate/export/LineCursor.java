@@ -94,6 +94,16 @@ final class LineCursor {
     return linesReleased;
   }
 
+  /** Whether no chunk has been taken yet. */
+  boolean untouched() {
+    return pbuf == null && linesReleased == 0;
+  }
+
+  /** Counts {@code n} lines released without this cursor ({@code ExportReader#transferTo}). */
+  void released(long n) {
+    linesReleased += n;
+  }
+
   /** The current line, decoded. */
   String string() {
     return new String(lineArray, lineOff, lineLen, StandardCharsets.UTF_8);

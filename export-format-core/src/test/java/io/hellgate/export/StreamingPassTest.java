@@ -32,7 +32,7 @@ class StreamingPassTest {
       .validateRecords(true).build();
 
   /** {@code count} valid records, with a metadata value of up to {@code noteChars} that varies per record. */
-  private static List<String> lines(int count, int noteChars) {
+  static List<String> lines(int count, int noteChars) {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String note = "n".repeat(1 + (i * 7919) % Math.max(1, noteChars));
@@ -43,7 +43,7 @@ class StreamingPassTest {
     return lines;
   }
 
-  private static byte[] archive(List<String> lines) throws IOException {
+  static byte[] archive(List<String> lines) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ExportWriter.Options options = ExportWriter.options().recipient(Recipient.unverified(Fixtures.RECIPIENT_CERT))
         .guardianInstance("my-cluster-id.on-hellgate.cloud").unvalidatedLines(true).build();

@@ -3,7 +3,6 @@ package io.hellgate.export.cli;
 import io.hellgate.export.ExportReader;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +62,8 @@ final class DecryptCommand implements Callable<Integer> {
     try (ExportReader reader = input.openVerified(spec.commandLine().getErr())) {
       long count;
       try (Progress.Pass pass = input.progress.pass("writing", input.archiveSize)) {
-        written = pass;
-        OutputStream o = new java.io.BufferedOutputStream(tool.stdout(), 1 << 16);
-        count = copy(reader, o);
+        OutputStream o = tool.stdout();
+        count = reader.transferTo(new ToStream(o, pass));
         o.flush();
       }
       done(count, reader);
@@ -81,25 +79,37 @@ final class DecryptCommand implements Callable<Integer> {
     }
   }
 
-  /** The release pass's progress: plaintext bytes written (about the archive's size in all). */
-  private Progress.Pass written;
+  /**
+   * The plaintext chunks (up to 1 MiB, from {@link ExportReader#transferTo}) straight to an
+   * output stream, no copy: the chunks are array-backed; counts the release pass's progress.
+   */
+  private static final class ToStream implements java.nio.channels.WritableByteChannel {
+    private final OutputStream out;
+    private final Progress.Pass progress;
 
-  /** Copies the verified lines as bytes: no decoding, no re-encoding. */
-  private long copy(ExportReader reader, OutputStream o) throws IOException {
-    long n = 0;
-    byte[] buf = new byte[8192];
-    for (java.nio.ByteBuffer line; (line = reader.nextLineBytes()) != null; n++) {
-      while (line.hasRemaining()) {
-        int k = Math.min(buf.length, line.remaining());
-        line.get(buf, 0, k);
-        o.write(buf, 0, k);
-      }
-      o.write('\n');
-      if (written != null) {
-        written.add(line.limit() + 1L);
-      }
+    ToStream(OutputStream out, Progress.Pass progress) {
+      this.out = out;
+      this.progress = progress;
     }
-    return n;
+
+    @Override
+    public int write(java.nio.ByteBuffer b) throws IOException {
+      int n = b.remaining();
+      out.write(b.array(), b.arrayOffset() + b.position(), n);
+      b.position(b.limit());
+      progress.add(n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {
+      // the stream belongs to the caller
+    }
   }
 
   /**
@@ -124,11 +134,9 @@ final class DecryptCommand implements Callable<Integer> {
       partial.set(tmp);
       long n;
       try (Progress.Pass pass = input.progress.pass("decrypting", input.archiveSize);
-          FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream os = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+          FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         input.readProgress = pass;
-        n = copy(reader, os); // its last read verifies everything, or throws
-        os.flush();
+        n = reader.transferTo(ch); // its end verifies everything, or throws
         ch.force(true);
       } finally {
         input.readProgress = null;
