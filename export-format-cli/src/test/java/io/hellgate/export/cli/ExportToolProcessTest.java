@@ -27,6 +27,7 @@ class ExportToolProcessTest {
       TestCertificate leaf = pki.leaf("CN=Export Recipient, O=Acme Payments GmbH, C=DE").ov().build();
       Pem.write(dir.resolve("recipient-cert.pem"), leaf.certificatePem());
       Pem.write(dir.resolve("recipient-key.pem"), leaf.privateKeyPem());
+      io.hellgate.export.crypto.RecipientKeys.writeEncryptedPem(leaf.privateKey(), "pw".toCharArray(), dir.resolve("encrypted-key.pem"));
       archive = CliFixtures.archive(dir, leaf.certificate(), 2000);
     }
   }
@@ -67,6 +68,36 @@ class ExportToolProcessTest {
     assertThat(output).contains("6. one ciphertext bit flipped: rejected [tampered_content]")
         .contains("demo: all steps behaved as expected");
     assertThat(Files.size(dir.resolve("demo").resolve("export-demo.tgz"))).isGreaterThan(48L << 20);
+  }
+
+  /**
+   * A plain PEM key and certificate are read with the JDK alone: loading BouncyCastle's signed
+   * jars cost ~0.15 s of every start (docs/performance.md, session 7). An encrypted key still
+   * needs BouncyCastle, which shows that the class-loading log would catch it.
+   */
+  @Test
+  void aPlainPemKeyLoadsNoBouncyCastleClass() throws Exception {
+    for (boolean encrypted : new boolean[] {false, true}) {
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), ExportTool.class.getName(),
+          "verify", archive.toString(), "--key", dir.resolve(encrypted ? "encrypted-key.pem" : "recipient-key.pem").toString(),
+          "--cert", dir.resolve("recipient-cert.pem").toString()));
+      if (encrypted) {
+        command.addAll(List.of("--pass-env", "EXPORT_TEST_KEY_PASS"));
+      }
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().put("EXPORT_TEST_KEY_PASS", "pw");
+      Process p = pb.start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(output.lines().filter(l -> !l.contains("[class,load]")).reduce("", (a, b) -> a + b + "\n")).isZero();
+      assertThat(output).contains("[class,load]");
+      if (encrypted) {
+        assertThat(output).contains("org.bouncycastle.");
+      } else {
+        assertThat(output.lines().filter(l -> l.contains("org.bouncycastle."))).as("BouncyCastle classes loaded").isEmpty();
+      }
+    }
   }
 
   @Test

@@ -6,10 +6,6 @@ import io.hellgate.export.crypto.internal.PemKeys;
 import io.hellgate.export.crypto.internal.StoreKeys;
 import io.hellgate.export.internal.TokenUnwrapper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +17,6 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.Objects;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * Loads a recipient's private key from where it is kept and returns a core {@link RecipientKey}
@@ -202,26 +192,12 @@ public final class RecipientKeys {
       if (password == null || password.length == 0) {
         throw new IllegalArgumentException("an encrypted key needs a non-empty password");
       }
-      JcaPKCS8Generator generator;
-      try {
-        generator =
-            new JcaPKCS8Generator(
-                key,
-                new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
-                    .setPRF(PKCS8Generator.PRF_HMACSHA256)
-                    .setIterationCount(PBKDF2_ITERATIONS)
-                    .setProvider(new BouncyCastleProvider())
-                    .setPassword(password)
-                    .build());
-      } catch (OperatorCreationException | RuntimeException e) {
-        throw new IllegalArgumentException("the key cannot be encrypted as PKCS#8", e);
-      }
-      createOwnerOnly(out);
-      try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.TRUNCATE_EXISTING);
-          Writer w = new OutputStreamWriter(os, StandardCharsets.US_ASCII);
-          JcaPEMWriter pem = new JcaPEMWriter(w)) {
-        pem.writeObject(generator);
-      }
+      // BouncyCastle's side in a class of its own: loading this class must not load any of
+      // BouncyCastle's (signed) jars, which costs start-up (docs/performance.md, session 7).
+      io.hellgate.export.crypto.internal.EncryptedPem.write(key, password, PBKDF2_ITERATIONS, () -> {
+        createOwnerOnly(out);
+        return Files.newOutputStream(out, StandardOpenOption.TRUNCATE_EXISTING);
+      });
     } finally {
       zero(password);
     }

@@ -30,12 +30,12 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Test keys, certificates (made with BouncyCastle) and archives. */
-final class TestPki {
+public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(1000);
 
   private TestPki() {}
 
-  static KeyPair rsa(int bits) throws GeneralSecurityException {
+  public static KeyPair rsa(int bits) throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(bits);
     return g.generateKeyPair();
@@ -61,7 +61,7 @@ final class TestPki {
     return new JcaX509CertificateConverter().getCertificate(b.build(sb.build(issuerKey)));
   }
 
-  static X509Certificate selfSigned(KeyPair kp, String subject) throws Exception {
+  public static X509Certificate selfSigned(KeyPair kp, String subject) throws Exception {
     return certificate(kp.getPublic(), subject, kp.getPrivate(), null);
   }
 
