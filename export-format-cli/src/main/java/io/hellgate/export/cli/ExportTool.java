@@ -160,7 +160,49 @@ public final class ExportTool implements Runnable {
 
   /** As {@link #commandLine(PrintWriter, PrintWriter, OutputStream)}, reading {@code -} from {@code stdin}. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, OutputStream stdout, java.io.InputStream stdin) {
-    CommandLine cl = new CommandLine(new ExportTool(stdout, stdin));
+    CommandLine cl = configure(new CommandLine(new ExportTool(stdout, stdin)), out, err);
+    cl.getSubcommands().get("demo").addSubcommand("delivery", new CommandLine(new DeliveryDemoCommand()) // delivery
+        .setOut(cl.getOut()).setErr(cl.getErr()).setExecutionExceptionHandler(cl.getExecutionExceptionHandler()));
+    return cl;
+  }
+
+  /**
+   * The data commands whose runs build only their own model ({@link #lazyCommandLine}); picocli's
+   * model of the whole tool takes ~0.2 s more of every start (docs/performance.md, session 7).
+   */
+  private static final java.util.Map<String, java.util.function.Supplier<Object>> DATA_COMMANDS = java.util.Map.of(
+      "verify", VerifyCommand::new,
+      "decrypt", DecryptCommand::new,
+      "encrypt", EncryptCommand::new,
+      "inspect", InspectCommand::new,
+      "check-cert", CheckCertCommand::new);
+
+  /**
+   * For {@code args} that run one data command without asking for help or the version: a command
+   * line of the root (not inspected: no model of the other subcommands) and that one subcommand.
+   * A parse error runs the args again on the full command line, so that its message and usage
+   * text are the same as always. Null for any other args.
+   */
+  static CommandLine lazyCommandLine(String[] args, PrintWriter out, PrintWriter err, OutputStream stdout,
+      java.io.InputStream stdin) {
+    java.util.function.Supplier<Object> sub = args.length == 0 ? null : DATA_COMMANDS.get(args[0]);
+    if (sub == null) {
+      return null;
+    }
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("--version") || a.matches("-[A-Za-z]*[hV][A-Za-z]*")) {
+        return null; // help and version texts come from the full model (inherited options, exit codes)
+      }
+    }
+    CommandLine.Model.CommandSpec root = CommandLine.Model.CommandSpec.wrapWithoutInspection(new ExportTool(stdout, stdin));
+    root.name("export-tool");
+    CommandLine cl = configure(new CommandLine(root), out, err);
+    cl.addSubcommand(args[0], configure(new CommandLine(sub.get()), out, err));
+    cl.setParameterExceptionHandler((ex, again) -> commandLine(out, err, stdout, stdin).execute(args));
+    return cl;
+  }
+
+  private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
@@ -190,8 +232,6 @@ public final class ExportTool implements Runnable {
           e.flush();
           return USAGE_OR_IO;
         });
-    cl.getSubcommands().get("demo").addSubcommand("delivery", new CommandLine(new DeliveryDemoCommand()) // delivery
-        .setOut(cl.getOut()).setErr(cl.getErr()).setExecutionExceptionHandler(cl.getExecutionExceptionHandler()));
     return cl;
   }
 
@@ -206,7 +246,8 @@ public final class ExportTool implements Runnable {
 
   /** As {@link #execute(String[], PrintWriter, PrintWriter, OutputStream)}, reading {@code -} from {@code stdin}. */
   static int execute(String[] args, PrintWriter out, PrintWriter err, OutputStream stdout, java.io.InputStream stdin) {
-    int status = commandLine(out, err, stdout, stdin).execute(args);
+    CommandLine lazy = lazyCommandLine(args, out, err, stdout, stdin);
+    int status = (lazy != null ? lazy : commandLine(out, err, stdout, stdin)).execute(args);
     if (out.checkError()) { // flushes first
       err.println("error: writing standard output failed");
       err.flush();
