@@ -16,6 +16,8 @@ final class RecordCheck {
   private final int maxLineBytes;
   /** Format 1.1: the scope every record must be in, or null. */
   private final ExportRequest.Scope scope;
+  /** The framing scan fed from here, or null. */
+  private final LineScanner framing;
   private boolean outOfScope;
   private byte[] carry = new byte[0];
   private int carryLen;
@@ -28,24 +30,46 @@ final class RecordCheck {
 
   /** Also checks that every record is in {@code scope} (if not null), by {@link ExportRequest.Scope#mismatch}. */
   RecordCheck(int maxLineBytes, ExportRequest.Scope scope) {
+    this(maxLineBytes, scope, null);
+  }
+
+  /**
+   * Also feeds {@code framing} (if not null) every byte of the stream, in order, so that one pass
+   * over the lines does both checks: a line the fast path accepted is valid framing too (strict
+   * UTF-8, no newline, not empty), so it is only counted ({@link LineScanner#acceptLine}); every
+   * other byte, and every byte after the first record error, is scanned. The scanner ends in the
+   * state a separate scan of the same stream would leave it in (RecordCheckFramingProperties).
+   */
+  RecordCheck(int maxLineBytes, ExportRequest.Scope scope, LineScanner framing) {
     this.maxLineBytes = maxLineBytes;
     this.scope = scope;
+    this.framing = framing;
   }
 
   /** Checks the complete lines of the next chunk of the stream. */
   void scan(byte[] b, int off, int len) {
     int end = off + len;
     int pos = off;
-    while (error == null && pos < end) {
+    while (pos < end) {
+      if (error != null) {
+        frame(b, pos, end - pos); // the framing and the count still need every byte
+        return;
+      }
       int nl = LineScanner.indexOfNewline(b, pos, end);
       if (nl < 0) {
+        frame(b, pos, end - pos);
         append(b, pos, end - pos);
         return;
       }
       line++;
       if (carryLen == 0) {
-        check(b, pos, nl - pos);
+        if (check(b, pos, nl - pos) && framing != null && b[nl - 1] != '\r') {
+          framing.acceptLine(nl - pos);
+        } else {
+          frame(b, pos, nl + 1 - pos);
+        }
       } else {
+        frame(b, pos, nl + 1 - pos); // the carried part was framed as it came
         append(b, pos, nl - pos);
         if (error == null) {
           check(carry, 0, carryLen);
@@ -53,6 +77,12 @@ final class RecordCheck {
         carryLen = 0;
       }
       pos = nl + 1;
+    }
+  }
+
+  private void frame(byte[] b, int off, int len) {
+    if (framing != null) {
+      framing.scan(b, off, len);
     }
   }
 
@@ -69,9 +99,10 @@ final class RecordCheck {
     carryLen += len;
   }
 
-  private void check(byte[] b, int off, int len) {
+  /** Checks one line; true if the fast path accepted it (then it is certainly valid). */
+  private boolean check(byte[] b, int off, int len) {
     if (scope == null && FastRecordCheck.accepts(b, off, len)) {
-      return; // certainly valid; anything else gets the full parser and its message
+      return true; // certainly valid; anything else gets the full parser and its message
     }
     // With a scope (format 1.1) every record is parsed: the scope is judged on the parsed record.
     TokenRecord record;
@@ -79,7 +110,7 @@ final class RecordCheck {
       record = RecordCodec.parse(b, off, len);
     } catch (RecordCodec.InvalidRecord e) {
       error = "line " + line + ": " + e.getMessage();
-      return;
+      return false;
     }
     if (scope != null) {
       String why = scope.mismatch(record);
@@ -88,6 +119,7 @@ final class RecordCheck {
         error = "record " + line + " is outside the manifest's request scope: " + why;
       }
     }
+    return false;
   }
 
   /** Whether {@link #error()} is a record outside the scope (rather than a malformed record). */

@@ -53,14 +53,16 @@ final class VerificationPass {
     this.tagger = recordChunkTags ? ChunkedGcm.recordingEncryptor(key, iv) : ChunkedGcm.encryptor(key, iv);
     this.sha256 = checksum ? MessageDigest.getInstance("SHA-256") : null;
     this.lines = new LineScanner(maxLineBytes);
-    this.records = validateRecords || scope != null ? new RecordCheck(maxLineBytes, scope) : null;
+    // With records, the record check feeds the framing scan too (one pass over each line).
+    this.records = validateRecords || scope != null ? new RecordCheck(maxLineBytes, scope, lines) : null;
   }
 
-  /** The framing scan, and the record check if there is one. */
+  /** The framing scan, through the record check if there is one. */
   private void scan(byte[] p, int n) {
-    lines.scan(p, 0, n);
     if (records != null) {
       records.scan(p, 0, n);
+    } else {
+      lines.scan(p, 0, n);
     }
   }
 
@@ -141,10 +143,9 @@ final class VerificationPass {
   }
 
   /**
-   * A pipeline for {@link #processShared}: the record check (or, without one, the framing scan) on
-   * its worker. With records, the framing scan stays on this thread: the record check alone
-   * (~1.3 ns/byte) is about what this thread's read, CTR, tag and framing cost together, and
-   * SHA-256 goes to whichever side is idle (docs/performance.md, session 7).
+   * A pipeline for {@link #processShared}: the record check, which feeds the framing scan too (or,
+   * without records, the framing scan alone) on its worker; SHA-256 (or the tag) goes to whichever
+   * side is idle (docs/performance.md, sessions 7 and 8).
    */
   SharingPipeline startPipeline() {
     boolean checksum = sha256 != null;
@@ -170,9 +171,6 @@ final class VerificationPass {
     AesGcm.ctr(keystream, c, 0, n, p, 0);
     if (sha256 != null) {
       tagger.update(p, 0, n, scratch, 0);
-    }
-    if (records != null) {
-      lines.scan(p, 0, n); // the worker checks the records (startPipeline)
     }
     pipeline.submit(p, n);
     return p;

@@ -67,6 +67,40 @@ class FastRecordCheckProperties {
   }
 
   @Property(tries = 3_000)
+  void writtenRecordsWithoutEscapesTakeTheCanonicalPath(@ForAll("plainRecords") TokenRecord record) {
+    byte[] line = write(record);
+    assertThat(FastRecordCheck.acceptsCanonical(line, 0, line.length)).as(new String(line, StandardCharsets.UTF_8)).isTrue();
+  }
+
+  @Property(tries = 20_000)
+  void canonicalPathAcceptsOnlyWhatTheParserAccepts(@ForAll("lines") byte[] line) {
+    if (FastRecordCheck.acceptsCanonical(line, 0, line.length)) {
+      assertThat(full(line)).as("canonical path accepted what the parser rejects: %s",
+          new String(line, StandardCharsets.UTF_8)).isTrue();
+    }
+  }
+
+  @Test
+  void canonicalPathLeavesOtherLayoutsToTheGeneralPath() {
+    String ok = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+        + "\"created_at\":\"2023-10-01T12:00:00Z\"}";
+    byte[] valid = ok.getBytes(StandardCharsets.UTF_8);
+    assertThat(FastRecordCheck.acceptsCanonical(valid, 0, valid.length)).isTrue();
+    String[] otherLayouts = {
+      ok.replace(",\"card\"", ", \"card\""), // whitespace
+      "{\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},\"id\":\"a\","
+          + "\"created_at\":\"2023-10-01T12:00:00Z\"}", // another member order
+      ok + " ", // trailing whitespace
+      ok.replace("\"expiry_month\":1,\"expiry_year\":2031", "\"expiry_year\":2031,\"expiry_month\":1"),
+    };
+    for (String s : otherLayouts) {
+      byte[] line = s.getBytes(StandardCharsets.UTF_8);
+      assertThat(FastRecordCheck.acceptsCanonical(line, 0, line.length)).as(s).isFalse();
+      assertThat(FastRecordCheck.accepts(line, 0, line.length)).as(s).isTrue();
+    }
+  }
+
+  @Property(tries = 3_000)
   void agreesOnSpacedRecords(@ForAll("plainRecords") TokenRecord record, @ForAll("spaces") String space) {
     String json = new String(write(record), StandardCharsets.UTF_8);
     // Python's json.dumps style and worse: whitespace around every separator. The strings here hold
@@ -82,6 +116,51 @@ class FastRecordCheckProperties {
     for (int i = 0; i < 2_000; i++) {
       byte[] line = write(Fixtures.record(i));
       assertThat(FastRecordCheck.accepts(line, 0, line.length)).as("record %d", i).isTrue();
+    }
+  }
+
+  /** The time check reads words, not bytes: every byte of both times, set to every value. */
+  @Test
+  void timesAgreeWithTheParserOnEverySingleByteChange() {
+    String ok = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+        + "\"created_at\":\"2024-02-29T23:59:59Z\",\"expires_at\":\"2023-12-31T00:00:00Z\"}";
+    byte[] valid = ok.getBytes(StandardCharsets.UTF_8);
+    int accepted = 0;
+    for (String time : new String[] {"\"2024-02-29T23:59:59Z\"", "\"2023-12-31T00:00:00Z\""}) {
+      int at = ok.indexOf(time);
+      for (int i = at; i < at + time.length(); i++) {
+        for (int v = 0; v < 256; v++) {
+          byte[] line = valid.clone();
+          line[i] = (byte) v;
+          boolean fast = FastRecordCheck.accepts(line, 0, line.length);
+          if (fast) {
+            accepted++;
+            assertThat(full(line)).as("fast path accepted %s", new String(line, StandardCharsets.ISO_8859_1)).isTrue();
+          }
+        }
+      }
+    }
+    assertThat(accepted).isGreaterThan(100); // the valid digit changes
+  }
+
+  /** The first four metadata keys are kept in locals, the rest in an array: duplicates across both. */
+  @Test
+  void findsDuplicateMetadataKeysWhereverTheyAre() {
+    String head = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+        + "\"created_at\":\"2023-10-01T12:00:00Z\",\"metadata\":{";
+    for (int keys = 1; keys <= 17; keys++) {
+      for (int dup = -1; dup < keys - 1; dup++) {
+        StringBuilder m = new StringBuilder();
+        for (int i = 0; i < keys; i++) {
+          // With dup >= 0, the last key repeats key number dup.
+          int name = i == keys - 1 && dup >= 0 ? dup : i;
+          m.append(i == 0 ? "" : ",").append("\"k").append(name).append("\":\"v\"");
+        }
+        byte[] line = (head + m + "}}").getBytes(StandardCharsets.UTF_8);
+        boolean fast = FastRecordCheck.accepts(line, 0, line.length);
+        assertThat(fast).as("%d keys, duplicate of %d", keys, dup).isEqualTo(dup < 0 && keys <= 16);
+        assertThat(combined(line)).isEqualTo(full(line)).isEqualTo(dup < 0);
+      }
     }
   }
 

@@ -21,6 +21,10 @@ package io.hellgate.export.internal;
  * and at most 1024 bytes. {@code FastRecordCheckProperties} compares it with the full parser, and
  * {@code ValidatedLinesConformanceTest} runs every conformance vector through it.
  *
+ * <p>Lines laid out exactly as this library's writer writes them take {@link #acceptsCanonical}, which
+ * compares the member names as literals instead of parsing them (docs/performance.md, session 8);
+ * every other line takes {@link #general}. Both accept only what the rules above allow.
+ *
  * <p>Stateless; thread-safe. Internal: public only for the benchmark harness ({@code export-tool
  * bench --components}); the package is not exported to applications.
  */
@@ -57,6 +61,11 @@ public final class FastRecordCheck {
    * {@code false} says nothing: the line may still be valid.
    */
   public static boolean accepts(byte[] b, int off, int len) {
+    return acceptsCanonical(b, off, len) || general(b, off, len);
+  }
+
+  /** Members in any order, JSON whitespace between tokens: the rules of the class comment. */
+  static boolean general(byte[] b, int off, int len) {
     int end = off + len;
     int p = ws(b, off, end);
     if (p >= end || b[p] != '{') {
@@ -115,6 +124,121 @@ public final class FastRecordCheck {
     }
     // id, card and created_at are required.
     return (seen & 7) == 7 && ws(b, p + 1, end) == end;
+  }
+
+  private static final byte[] L_ID = name("{\"id\":");
+  private static final byte[] L_CARD = name(",\"card\":{");
+  private static final byte[] L_NAME = name("\"cardholder_name\":");
+  private static final byte[] L_MONTH1 = name("\"expiry_month\":");
+  private static final byte[] L_MONTH = name(",\"expiry_month\":");
+  private static final byte[] L_YEAR = name(",\"expiry_year\":");
+  private static final byte[] L_PAN = name(",\"account_number\":");
+  private static final byte[] L_SCHEME = name(",\"scheme\":");
+  private static final byte[] L_CREATED = name("},\"created_at\":");
+  private static final byte[] L_EXPIRES = name(",\"expires_at\":");
+  private static final byte[] L_METADATA = name(",\"metadata\":");
+
+  /** Whether {@code b} holds {@code lit} at {@code p}, 8 bytes at a time. */
+  private static boolean at(byte[] b, int p, int end, byte[] lit) {
+    int n = lit.length;
+    if (p + n > end) {
+      return false;
+    }
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if ((long) LONGS.get(b, p + i) != (long) LONGS.get(lit, i)) {
+        return false;
+      }
+    }
+    for (; i < n; i++) {
+      if (b[p + i] != lit[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The record exactly as this library's writer lays it out ({@code RecordCodec.write}: members in
+   * its order, no whitespace, no unknown members), its member names compared as whole literals 8
+   * bytes at a time; the values get the same checks as on the general path. False if the line is
+   * laid out otherwise or is not valid: {@link #general} then decides. Public for the tests
+   * ({@code FastRecordCheckProperties}), which check that it takes every line the writer writes
+   * without escapes.
+   */
+  public static boolean acceptsCanonical(byte[] b, int off, int len) {
+    int end = off + len;
+    int p = off;
+    if (!at(b, p, end, L_ID)) {
+      return false;
+    }
+    p = id(b, p + L_ID.length, end);
+    if (p == NO || !at(b, p, end, L_CARD)) {
+      return false;
+    }
+    p += L_CARD.length;
+    if (at(b, p, end, L_NAME)) {
+      p += L_NAME.length;
+      p = isNull(b, p, end) ? p + 4 : text(b, p, end, 256, false);
+      if (p == NO || !at(b, p, end, L_MONTH)) {
+        return false;
+      }
+      p += L_MONTH.length;
+    } else if (at(b, p, end, L_MONTH1)) {
+      p += L_MONTH1.length;
+    } else {
+      return false;
+    }
+    int v = smallInt(b, p, end);
+    if (v < 1 || v > 12) {
+      return false;
+    }
+    p += digits(v);
+    if (!at(b, p, end, L_YEAR)) {
+      return false;
+    }
+    p += L_YEAR.length;
+    v = smallInt(b, p, end);
+    if (v < 1970 || v > 9999) {
+      return false;
+    }
+    p += 4;
+    if (!at(b, p, end, L_PAN)) {
+      return false;
+    }
+    p = accountNumber(b, p + L_PAN.length, end);
+    if (p == NO) {
+      return false;
+    }
+    if (at(b, p, end, L_SCHEME)) {
+      p += L_SCHEME.length;
+      p = isNull(b, p, end) ? p + 4 : text(b, p, end, 64, false);
+      if (p == NO) {
+        return false;
+      }
+    }
+    if (!at(b, p, end, L_CREATED)) {
+      return false;
+    }
+    p = time(b, p + L_CREATED.length, end);
+    if (p == NO) {
+      return false;
+    }
+    if (at(b, p, end, L_EXPIRES)) {
+      p += L_EXPIRES.length;
+      p = isNull(b, p, end) ? p + 4 : time(b, p, end);
+      if (p == NO) {
+        return false;
+      }
+    }
+    if (at(b, p, end, L_METADATA)) {
+      p += L_METADATA.length;
+      p = isNull(b, p, end) ? p + 4 : metadata(b, p, end);
+      if (p == NO) {
+        return false;
+      }
+    }
+    return p + 1 == end && b[p] == '}';
   }
 
   /** The card object at {@code p}; returns the position after it, or {@link #NO}. */
@@ -187,8 +311,14 @@ public final class FastRecordCheck {
     if (p < end && b[p] == '}') {
       return p + 1;
     }
-    // Key ranges, to find duplicates without allocating: start and end of each, at most 16.
-    long[] keys = null;
+    // Key ranges (start << 32 | end), to find duplicates: the first four in locals, the rest in an
+    // array made only for records with more than four. Allocating one per record cost 40 % of the
+    // whole check (docs/performance.md, session 8).
+    long k0 = 0;
+    long k1 = 0;
+    long k2 = 0;
+    long k3 = 0;
+    long[] more = null;
     int count = 0;
     while (true) {
       int keyStart = p + 1;
@@ -198,16 +328,29 @@ public final class FastRecordCheck {
       }
       // Strings without escapes in strict UTF-8: equal names are equal bytes.
       for (int i = 0; i < count; i++) {
-        int s = (int) (keys[i] >>> 32);
-        int e = (int) keys[i];
+        long k = i == 0 ? k0 : i == 1 ? k1 : i == 2 ? k2 : i == 3 ? k3 : more[i - 4];
+        int s = (int) (k >>> 32);
+        int e = (int) k;
         if (e - s == keyEnd - keyStart && java.util.Arrays.equals(b, s, e, b, keyStart, keyEnd)) {
           return NO;
         }
       }
-      if (keys == null) {
-        keys = new long[MAX_METADATA];
+      long key = ((long) keyStart << 32) | keyEnd;
+      if (count == 0) {
+        k0 = key;
+      } else if (count == 1) {
+        k1 = key;
+      } else if (count == 2) {
+        k2 = key;
+      } else if (count == 3) {
+        k3 = key;
+      } else {
+        if (more == null) {
+          more = new long[MAX_METADATA - 4];
+        }
+        more[count - 4] = key;
       }
-      keys[count++] = ((long) keyStart << 32) | keyEnd;
+      count++;
       p = ws(b, keyEnd + 1, end);
       if (p >= end || b[p] != ':') {
         return NO;
@@ -251,27 +394,54 @@ public final class FastRecordCheck {
 
   /**
    * A string of {@code YYYY-MM-DDTHH:MM:SSZ}, a real date and time: what {@code RecordCodec}'s
-   * fast time path accepts (years 0000 to 9999, so the year check passes too).
+   * fast time path accepts (years 0000 to 9999, so the year check passes too). Read as three
+   * overlapping 8-byte words: the fixed bytes and the digits are checked a word at a time.
    */
   private static int time(byte[] b, int p, int end) {
-    if (p + 22 > end || b[p] != '"' || b[p + 21] != '"') {
+    if (p + 22 > end) {
       return NO;
     }
-    int t = p + 1;
-    if (b[t + 4] != '-' || b[t + 7] != '-' || b[t + 10] != 'T' || b[t + 13] != ':' || b[t + 16] != ':' || b[t + 19] != 'Z') {
+    long w0 = (long) LONGS.get(b, p); // "YYYY-MM
+    long w1 = (long) LONGS.get(b, p + 8); // -DDTHH:m
+    long w2 = (long) LONGS.get(b, p + 14); // :mm:SSZ"
+    if ((w0 & T0_FIXED) != T0_VALUE || (w1 & T1_FIXED) != T1_VALUE || (w2 & T2_FIXED) != T2_VALUE
+        || !digits(w0, T0_DIGITS) || !digits(w1, T1_DIGITS) || !digits(w2, T2_DIGITS)) {
       return NO;
     }
-    int year = num(b, t, 4);
-    int month = num(b, t + 5, 2);
-    int day = num(b, t + 8, 2);
-    int hour = num(b, t + 11, 2);
-    int minute = num(b, t + 14, 2);
-    int second = num(b, t + 17, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-        || second < 0 || second > 59 || day > daysIn(year, month)) {
+    int year = d(w0, 1) * 1000 + d(w0, 2) * 100 + d(w0, 3) * 10 + d(w0, 4);
+    int month = d(w0, 6) * 10 + d(w0, 7);
+    int day = d(w1, 1) * 10 + d(w1, 2);
+    int hour = d(w1, 4) * 10 + d(w1, 5);
+    int minute = d(w2, 1) * 10 + d(w2, 2);
+    int second = d(w2, 4) * 10 + d(w2, 5);
+    if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59
+        || (day > 28 && day > daysIn(year, month))) {
       return NO;
     }
     return p + 22;
+  }
+
+  /** The bytes of the three time words that are fixed, their values, and the digit bytes (little-endian). */
+  private static final long T0_FIXED = 0x0000ff00000000ffL;
+  private static final long T0_VALUE = 0x00002d0000000022L;
+  private static final long T0_DIGITS = 0xffff00ffffffff00L;
+  private static final long T1_FIXED = 0x00ff0000ff0000ffL;
+  private static final long T1_VALUE = 0x003a00005400002dL;
+  private static final long T1_DIGITS = 0xff00ffff00ffff00L;
+  private static final long T2_FIXED = 0xffff0000ff0000ffL;
+  private static final long T2_VALUE = 0x225a00003a00003aL;
+  private static final long T2_DIGITS = 0x0000ffff00ffff00L;
+
+  /** Whether every byte of {@code w} under {@code mask} is an ASCII digit. */
+  private static boolean digits(long w, long mask) {
+    long x = w & mask;
+    long threes = 0x3030303030303030L & mask;
+    return (x & 0xf0f0f0f0f0f0f0f0L) == threes && ((x + (0x0606060606060606L & mask)) & 0xf0f0f0f0f0f0f0f0L) == threes;
+  }
+
+  /** The digit at byte {@code i} of {@code w}. */
+  private static int d(long w, int i) {
+    return (int) (w >>> (8 * i)) & 0x0f;
   }
 
   private static int daysIn(int year, int month) {
@@ -280,18 +450,6 @@ public final class FastRecordCheck {
       return leap ? 29 : 28;
     }
     return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-  }
-
-  private static int num(byte[] b, int from, int count) {
-    int v = 0;
-    for (int i = from; i < from + count; i++) {
-      int c = b[i] - '0';
-      if (c < 0 || c > 9) {
-        return -1;
-      }
-      v = v * 10 + c;
-    }
-    return v;
   }
 
   /**

@@ -218,6 +218,28 @@ public final class LineScanner {
     error = "line " + (lines + 1) + " " + what;
   }
 
+  /**
+   * Counts one line that the caller has already checked, as if {@link #scan} had read its {@code
+   * length} bytes and its newline: the caller guarantees that those bytes are non-empty strict UTF-8
+   * holding no newline and not ending in {@code \r} (the record check's fast path accepted them).
+   * Only the length limit is checked here. The scanner must be at the start of a line; after a
+   * failure it does nothing, as {@link #scan} does.
+   */
+  public void acceptLine(int length) {
+    if (error != null) {
+      return;
+    }
+    if (lineLength != 0 || need != 0 || length <= 0) {
+      throw new IllegalStateException("not at the start of a line, or an empty line");
+    }
+    if (length > maxLineBytes) {
+      fail("is longer than " + maxLineBytes + " bytes");
+      return;
+    }
+    lines++;
+    prev = '\n';
+  }
+
   /** Ends the stream: the last line must have ended in {@code \n}. */
   public void finish() {
     if (error == null && (need > 0 || lineLength > 0)) {
