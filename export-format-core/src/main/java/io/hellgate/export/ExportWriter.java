@@ -6,6 +6,7 @@ import io.hellgate.export.internal.AesGcm;
 import io.hellgate.export.internal.ChunkedGcm;
 import io.hellgate.export.internal.Fingerprints;
 import io.hellgate.export.internal.Hex;
+import io.hellgate.export.internal.FastRecordCheck;
 import io.hellgate.export.internal.LineCheck;
 import io.hellgate.export.internal.RsaOaep;
 import io.hellgate.export.internal.SharingPipeline;
@@ -288,7 +289,8 @@ public final class ExportWriter implements Closeable {
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    if (!options.unvalidatedLines || options.request != null) {
+    // A line the byte-level fast path accepts is certainly valid; a request's scope needs the parsed record.
+    if (options.request != null || (!options.unvalidatedLines && !FastRecordCheck.accepts(bytes, 0, bytes.length))) {
       TokenRecord parsed;
       try {
         parsed = RecordCodec.parse(bytes, 0, bytes.length);
@@ -341,11 +343,22 @@ public final class ExportWriter implements Closeable {
       b = scratch;
       off = 0;
     }
+    // A line in the writer's own layout that the fast path accepts is valid framing too: strict
+    // UTF-8, no whitespace at all (so no line break), no NUL, no byte order mark.
+    boolean canonical = options.request == null && !options.unvalidatedLines && FastRecordCheck.acceptsCanonical(b, off, len);
+    if (!canonical) {
+      checkRawLine(b, off, len);
+    }
+    append(b, off, len, null);
+  }
+
+  /** {@link #writeLineBytes}'s checks for a line not in the writer's own layout (or not checked as a record). */
+  private void checkRawLine(byte[] b, int off, int len) throws ExportFormatException {
     String problem = LineCheck.utf8(b, off, len);
     if (problem != null) {
       throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
     }
-    if (!options.unvalidatedLines || options.request != null) {
+    if (options.request != null || (!options.unvalidatedLines && !FastRecordCheck.accepts(b, off, len))) {
       TokenRecord parsed;
       try {
         parsed = RecordCodec.parse(b, off, len);
@@ -354,7 +367,6 @@ public final class ExportWriter implements Closeable {
       }
       checkScope(parsed);
     }
-    append(b, off, len, null);
   }
 
   /**

@@ -80,6 +80,14 @@ class FastRecordCheckProperties {
     }
   }
 
+  /** The writer skips its raw-line check for canonical lines: they must pass it. */
+  @Property(tries = 20_000)
+  void canonicalLinesPassTheWritersLineCheck(@ForAll("lines") byte[] line) {
+    if (FastRecordCheck.acceptsCanonical(line, 0, line.length)) {
+      assertThat(io.hellgate.export.internal.LineCheck.utf8(line, 0, line.length)).isNull();
+    }
+  }
+
   @Test
   void canonicalPathLeavesOtherLayoutsToTheGeneralPath() {
     String ok = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
