@@ -62,8 +62,17 @@ final class RecordCodec {
     }
   }
 
-  /** Parses one JSON Lines record (without its newline). */
+  /**
+   * Parses one JSON Lines record (without its newline): a line in the writer's own layout by
+   * position ({@link CanonicalRecords}), every other line with Jackson ({@link #parseJson}).
+   */
   static TokenRecord parse(byte[] buf, int off, int len) throws InvalidRecord {
+    TokenRecord fast = CanonicalRecords.decode(buf, off, len);
+    return fast != null ? fast : parseJson(buf, off, len);
+  }
+
+  /** Parses one record with Jackson, whatever its layout; the messages name what is wrong. */
+  static TokenRecord parseJson(byte[] buf, int off, int len) throws InvalidRecord {
     // Strict UTF-8: Jackson would skip a BOM and auto-detect UTF-16/32 (which needs NUL bytes).
     if (len >= 1 && (buf[off] & 0xff) == 0xef) {
       throw new InvalidRecord("a record must start with '{' (no byte order mark)");

@@ -1,0 +1,66 @@
+package io.hellgate.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hellgate.export.internal.FastRecordCheck;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link CanonicalRecords}, the positional decoder {@link RecordCodec#parse} tries first, against
+ * Jackson ({@link RecordCodec#parseJson}): whenever it decodes a line, the record equals the
+ * parser's; it decodes every line the writer writes without escapes, and nothing else.
+ */
+class CanonicalRecordsProperties {
+  private final FastRecordCheckProperties generators = new FastRecordCheckProperties();
+
+  @Provide
+  Arbitrary<byte[]> lines() {
+    return generators.lines();
+  }
+
+  @Provide
+  Arbitrary<TokenRecord> plainRecords() {
+    return generators.plainRecords();
+  }
+
+  @Property(tries = 20_000)
+  void decodesOnlyWhatTheParserAcceptsAndToTheSameRecord(@ForAll("lines") byte[] line) throws Exception {
+    TokenRecord fast = CanonicalRecords.decode(line, 0, line.length);
+    Statistics.collect(fast != null ? "decoded" : "left to the parser");
+    Statistics.coverage(c -> c.check("decoded").percentage(p -> p > 5));
+    if (fast != null) {
+      assertThat(fast).isEqualTo(RecordCodec.parseJson(line, 0, line.length));
+      assertThat(fast.card().accountNumber()).isEqualTo(RecordCodec.parseJson(line, 0, line.length).card().accountNumber());
+    }
+    assertThat(fast != null).isEqualTo(FastRecordCheck.acceptsCanonical(line, 0, line.length));
+  }
+
+  @Property(tries = 3_000)
+  void decodesEveryWrittenRecordAsWritten(@ForAll("plainRecords") TokenRecord record) {
+    com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder();
+    RecordCodec.write(record, out);
+    byte[] line = out.toByteArray();
+    TokenRecord fast = CanonicalRecords.decode(line, 0, line.length);
+    assertThat(fast).as(new String(line, StandardCharsets.UTF_8)).isEqualTo(record);
+    assertThat(fast.expiresAt()).isEqualTo(record.expiresAt());
+    assertThat(fast.createdAt()).isEqualTo(record.createdAt());
+  }
+
+  @Test
+  void decodesWithinTheLineOnly() throws Exception {
+    // A valid line followed in the buffer by bytes that would continue it: decoded from its own bytes.
+    String line = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+        + "\"created_at\":\"2023-10-01T12:00:00Z\"}";
+    byte[] buf = (line + ",\"expires_at\":\"2024-01-01T00:00:00Z\"}\n").getBytes(StandardCharsets.UTF_8);
+    TokenRecord r = CanonicalRecords.decode(buf, 0, line.length());
+    assertThat(r).isNotNull();
+    assertThat(r.expiresAt()).isEmpty();
+    assertThat(r).isEqualTo(RecordCodec.parseJson(buf, 0, line.length()));
+  }
+}
