@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Decodes a record laid out exactly as this library's writer writes it ({@link
- * FastRecordCheck#acceptsCanonical}: members in the writer's order, no escapes, no whitespace
- * outside {@code metadata}, no unknown members) by position, without a JSON parser: the check has
+ * FastRecordCheck#acceptsCanonical}: members in the writer's order, no escapes, no whitespace,
+ * no unknown members) by position, without a JSON parser: the check has
  * established that the line is valid, so every string ends at the next quote. {@link
  * RecordCodec#parse} tries it first and parses every other line with Jackson; both give equal
  * records ({@code CanonicalRecordsProperties}). Stateless; thread-safe.
@@ -107,29 +107,19 @@ final class CanonicalRecords {
     return r.build();
   }
 
-  /** The metadata object at {@code p} (valid; JSON whitespace may stand between its tokens). */
+  /** The metadata object at {@code p} (valid, without whitespace: {"k":"v","k2":"v2"}). */
   private static Map<String, String> metadata(byte[] b, int p) {
     Map<String, String> m = new LinkedHashMap<>();
-    p = ws(b, p + 1);
+    p++;
     while (b[p] == '"') {
       int q = quote(b, p + 1);
       String key = text(b, p + 1, q);
-      p = ws(b, ws(b, q + 1) + 1); // past the colon
+      p = q + 2; // past the colon, at the value's quote
       q = quote(b, p + 1);
       m.put(key, text(b, p + 1, q));
-      p = ws(b, q + 1);
-      if (b[p] == ',') {
-        p = ws(b, p + 1);
-      }
+      p = b[q + 1] == ',' ? q + 2 : q + 1;
     }
     return m;
-  }
-
-  private static int ws(byte[] b, int p) {
-    while (b[p] == ' ' || b[p] == '\t' || b[p] == '\r') {
-      p++;
-    }
-    return p;
   }
 
   /** The next quote from {@code p}: the end of a string without escapes. */

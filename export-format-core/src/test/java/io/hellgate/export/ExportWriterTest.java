@@ -323,6 +323,23 @@ class ExportWriterTest {
   }
 
   /**
+   * Regression (session 8 review): the canonical fast path let whitespace stand inside {@code
+   * metadata}, and the writer skips its raw-line check for canonical lines, so a CR there got
+   * written. The raw-line check must see it, whatever path the line takes.
+   */
+  @Test
+  void writeLineBytesRejectsACarriageReturnInsideMetadata() throws Exception {
+    String line = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+        + "\"created_at\":\"2023-10-01T12:00:00Z\",\"metadata\":{\"k\":\"v\"\r}}";
+    try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
+      assertThatThrownBy(() -> w.writeLineBytes(java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8))))
+          .isInstanceOf(ExportFormatException.class)
+          .hasMessage("line 1: " + io.hellgate.export.internal.LineCheck.LINE_BREAK);
+      assertThat(w.recordCount()).isZero();
+    }
+  }
+
+  /**
    * SHA-256 runs on whichever thread has time; the checksum must not depend on which did. The
    * pauses vary the split from run to run; which side ran which chunk is not observable here
    * (SharingPipelineProperties pins each side in turn).

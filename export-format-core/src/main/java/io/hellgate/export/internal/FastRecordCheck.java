@@ -102,7 +102,7 @@ public final class FastRecordCheck {
         p = isNull(b, p, end) ? p + 4 : time(b, p, end);
       } else if (is(b, nameStart, nameEnd, METADATA)) {
         bit = 16;
-        p = isNull(b, p, end) ? p + 4 : metadata(b, p, end);
+        p = isNull(b, p, end) ? p + 4 : metadata(b, p, end, true);
       } else {
         return false;
       }
@@ -160,11 +160,12 @@ public final class FastRecordCheck {
 
   /**
    * The record exactly as this library's writer lays it out ({@code RecordCodec.write}: members in
-   * its order, no whitespace, no unknown members), its member names compared as whole literals 8
-   * bytes at a time; the values get the same checks as on the general path. False if the line is
-   * laid out otherwise or is not valid: {@link #general} then decides. Public for the tests
-   * ({@code FastRecordCheckProperties}), which check that it takes every line the writer writes
-   * without escapes.
+   * its order, no whitespace anywhere, no unknown members), its member names compared as whole
+   * literals 8 bytes at a time; the values get the same checks as on the general path. So a line it
+   * accepts is also strict UTF-8 with no control character, line break, NUL or byte order mark
+   * (the writer then skips its raw-line check). False if the line is laid out otherwise or is not
+   * valid: {@link #general} then decides. Public for {@code CanonicalRecords}, which decodes what it
+   * accepts, and for the writer.
    */
   public static boolean acceptsCanonical(byte[] b, int off, int len) {
     int end = off + len;
@@ -233,7 +234,7 @@ public final class FastRecordCheck {
     }
     if (at(b, p, end, L_METADATA)) {
       p += L_METADATA.length;
-      p = isNull(b, p, end) ? p + 4 : metadata(b, p, end);
+      p = isNull(b, p, end) ? p + 4 : metadata(b, p, end, false);
       if (p == NO) {
         return false;
       }
@@ -302,12 +303,16 @@ public final class FastRecordCheck {
     }
   }
 
-  /** The metadata object at {@code p}; returns the position after it, or {@link #NO}. */
-  private static int metadata(byte[] b, int p, int end) {
+  /**
+   * The metadata object at {@code p}; returns the position after it, or {@link #NO}. With {@code
+   * spaces}, JSON whitespace may stand between its tokens; without, none may (the canonical path:
+   * the writer writes none, and the writer relies on a canonical line holding no whitespace at all).
+   */
+  private static int metadata(byte[] b, int p, int end, boolean spaces) {
     if (p >= end || b[p] != '{') {
       return NO;
     }
-    p = ws(b, p + 1, end);
+    p = skip(b, p + 1, end, spaces);
     if (p < end && b[p] == '}') {
       return p + 1;
     }
@@ -351,16 +356,16 @@ public final class FastRecordCheck {
         more[count - 4] = key;
       }
       count++;
-      p = ws(b, keyEnd + 1, end);
+      p = skip(b, keyEnd + 1, end, spaces);
       if (p >= end || b[p] != ':') {
         return NO;
       }
-      p = ws(b, p + 1, end);
+      p = skip(b, p + 1, end, spaces);
       int valueEnd = plainString(b, p, end);
       if (valueEnd == NO) {
         return NO;
       }
-      p = ws(b, valueEnd + 1, end);
+      p = skip(b, valueEnd + 1, end, spaces);
       if (p >= end) {
         return NO;
       }
@@ -370,7 +375,7 @@ public final class FastRecordCheck {
       if (b[p] != ',') {
         return NO;
       }
-      p = ws(b, p + 1, end);
+      p = skip(b, p + 1, end, spaces);
     }
   }
 
@@ -630,6 +635,11 @@ public final class FastRecordCheck {
       }
     }
     return true;
+  }
+
+  /** {@link #ws} with {@code spaces}; without, {@code p} itself. */
+  private static int skip(byte[] b, int p, int end, boolean spaces) {
+    return spaces ? ws(b, p, end) : p;
   }
 
   /** Skips JSON whitespace other than the newline (which never occurs inside a line). */
