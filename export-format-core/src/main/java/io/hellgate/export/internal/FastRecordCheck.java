@@ -25,7 +25,8 @@ package io.hellgate.export.internal;
  * compares the member names as literals instead of parsing them (docs/performance.md, session 8);
  * every other line takes {@link #general}. Both accept only what the rules above allow.
  *
- * <p>Stateless; thread-safe. Internal: public only for the benchmark harness ({@code export-tool
+ * <p>Stateless; thread-safe. Internal: public for the record check, the writer and
+ * {@code CanonicalRecords} in the API package, and for the benchmark harness ({@code export-tool
  * bench --components}); the package is not exported to applications.
  */
 public final class FastRecordCheck {
@@ -168,19 +169,73 @@ public final class FastRecordCheck {
    * accepts, and for the writer.
    */
   public static boolean acceptsCanonical(byte[] b, int off, int len) {
+    return canonical(b, off, len, null);
+  }
+
+  /** Where {@link #canonicalSpans} reports each value: index into its array. */
+  public static final int ID_START = 0;
+  /** The id's end (its closing quote). */
+  public static final int ID_END = 1;
+  /** The cardholder name's start, or -1 if it is null or absent. */
+  public static final int NAME_START = 2;
+  /** The cardholder name's end (its closing quote). */
+  public static final int NAME_END = 3;
+  /** The expiry month's value. */
+  public static final int MONTH = 4;
+  /** The expiry year's value. */
+  public static final int YEAR = 5;
+  /** The account number's start. */
+  public static final int PAN_START = 6;
+  /** The account number's end (its closing quote). */
+  public static final int PAN_END = 7;
+  /** The scheme's start, or -1 if it is null or absent. */
+  public static final int SCHEME_START = 8;
+  /** The scheme's end (its closing quote). */
+  public static final int SCHEME_END = 9;
+  /** Where the 20 characters of created_at start. */
+  public static final int CREATED = 10;
+  /** Where the 20 characters of expires_at start, or -1 if it is null or absent. */
+  public static final int EXPIRES = 11;
+  /** The position of metadata's opening brace, or -1 if it is null or absent. */
+  public static final int METADATA_OBJECT = 12;
+  /** The length of the array {@link #canonicalSpans} fills. */
+  public static final int SPANS = 13;
+
+  /**
+   * {@link #acceptsCanonical}, and for a line it accepts, where each value stands ({@code spans},
+   * of length {@link #SPANS}, indexed by {@link #ID_START} and the constants after it): what
+   * {@code CanonicalRecords} decodes the record from, so that the layout is walked once. On false
+   * the spans mean nothing.
+   */
+  public static boolean canonicalSpans(byte[] b, int off, int len, int[] spans) {
+    java.util.Objects.requireNonNull(spans, "spans");
+    return canonical(b, off, len, spans);
+  }
+
+  private static void mark(int[] spans, int index, int value) {
+    if (spans != null) {
+      spans[index] = value;
+    }
+  }
+
+  private static boolean canonical(byte[] b, int off, int len, int[] spans) {
     int end = off + len;
     int p = off;
     if (!at(b, p, end, L_ID)) {
       return false;
     }
-    p = id(b, p + L_ID.length, end);
+    p += L_ID.length;
+    mark(spans, ID_START, p + 1);
+    p = id(b, p, end);
     if (p == NO || !at(b, p, end, L_CARD)) {
       return false;
     }
+    mark(spans, ID_END, p - 1);
     p += L_CARD.length;
+    mark(spans, NAME_START, -1);
     if (at(b, p, end, L_NAME)) {
       p += L_NAME.length;
-      p = isNull(b, p, end) ? p + 4 : text(b, p, end, 256, false);
+      p = nullOrText(b, p, end, 256, spans, NAME_START, NAME_END);
       if (p == NO || !at(b, p, end, L_MONTH)) {
         return false;
       }
@@ -194,6 +249,7 @@ public final class FastRecordCheck {
     if (v < 1 || v > 12) {
       return false;
     }
+    mark(spans, MONTH, v);
     p += digits(v);
     if (!at(b, p, end, L_YEAR)) {
       return false;
@@ -203,17 +259,21 @@ public final class FastRecordCheck {
     if (v < 1970 || v > 9999) {
       return false;
     }
+    mark(spans, YEAR, v);
     p += 4;
     if (!at(b, p, end, L_PAN)) {
       return false;
     }
-    p = accountNumber(b, p + L_PAN.length, end);
+    p += L_PAN.length;
+    mark(spans, PAN_START, p + 1);
+    p = accountNumber(b, p, end);
     if (p == NO) {
       return false;
     }
+    mark(spans, PAN_END, p - 1);
+    mark(spans, SCHEME_START, -1);
     if (at(b, p, end, L_SCHEME)) {
-      p += L_SCHEME.length;
-      p = isNull(b, p, end) ? p + 4 : text(b, p, end, 64, false);
+      p = nullOrText(b, p + L_SCHEME.length, end, 64, spans, SCHEME_START, SCHEME_END);
       if (p == NO) {
         return false;
       }
@@ -221,25 +281,55 @@ public final class FastRecordCheck {
     if (!at(b, p, end, L_CREATED)) {
       return false;
     }
-    p = time(b, p + L_CREATED.length, end);
+    p += L_CREATED.length;
+    mark(spans, CREATED, p + 1);
+    p = time(b, p, end);
     if (p == NO) {
       return false;
     }
+    mark(spans, EXPIRES, -1);
     if (at(b, p, end, L_EXPIRES)) {
       p += L_EXPIRES.length;
-      p = isNull(b, p, end) ? p + 4 : time(b, p, end);
-      if (p == NO) {
-        return false;
+      if (isNull(b, p, end)) {
+        p += 4;
+      } else {
+        mark(spans, EXPIRES, p + 1);
+        p = time(b, p, end);
+        if (p == NO) {
+          return false;
+        }
       }
     }
+    mark(spans, METADATA_OBJECT, -1);
     if (at(b, p, end, L_METADATA)) {
       p += L_METADATA.length;
-      p = isNull(b, p, end) ? p + 4 : metadata(b, p, end, false);
-      if (p == NO) {
-        return false;
+      if (isNull(b, p, end)) {
+        p += 4;
+      } else {
+        mark(spans, METADATA_OBJECT, p);
+        p = metadata(b, p, end, false);
+        if (p == NO) {
+          return false;
+        }
       }
     }
     return p + 1 == end && b[p] == '}';
+  }
+
+  /**
+   * {@code null}, or a string of at most {@code maxChars}, at {@code p}; the position after it or
+   * {@link #NO}. Marks the string's start and end in {@code spans} (nothing for null).
+   */
+  private static int nullOrText(byte[] b, int p, int end, int maxChars, int[] spans, int startIndex, int endIndex) {
+    if (isNull(b, p, end)) {
+      return p + 4;
+    }
+    int after = text(b, p, end, maxChars, false);
+    if (after != NO) {
+      mark(spans, startIndex, p + 1);
+      mark(spans, endIndex, after - 1);
+    }
+    return after;
   }
 
   /** The card object at {@code p}; returns the position after it, or {@link #NO}. */
