@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.hellgate.export.ExportFormatException.Reason;
 import io.hellgate.export.internal.AesGcm;
 import io.hellgate.export.internal.ChunkedGcm;
+import io.hellgate.export.internal.FastRecordCheck;
 import io.hellgate.export.internal.Fingerprints;
 import io.hellgate.export.internal.Hex;
-import io.hellgate.export.internal.FastRecordCheck;
 import io.hellgate.export.internal.LineCheck;
 import io.hellgate.export.internal.RsaOaep;
 import io.hellgate.export.internal.SharingPipeline;
@@ -289,17 +289,7 @@ public final class ExportWriter implements Closeable {
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    // A line the byte-level fast path accepts is certainly valid; a request's scope needs the parsed record.
-    if (options.request != null || (!options.unvalidatedLines && !FastRecordCheck.accepts(bytes, 0, bytes.length))) {
-      TokenRecord parsed;
-      try {
-        parsed = RecordCodec.parse(bytes, 0, bytes.length);
-      } catch (RecordCodec.InvalidRecord e) {
-        // Not fatal: the caller may skip the line and go on.
-        throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + e.getMessage());
-      }
-      checkScope(parsed);
-    }
+    checkRecord(bytes, 0, bytes.length);
     append(bytes, 0, bytes.length, null);
   }
 
@@ -352,21 +342,36 @@ public final class ExportWriter implements Closeable {
     append(b, off, len, null);
   }
 
-  /** {@link #writeLineBytes}'s checks for a line not in the writer's own layout (or not checked as a record). */
+  /** {@link #writeLineBytes}'s checks for a line it did not accept in the writer's own layout. */
   private void checkRawLine(byte[] b, int off, int len) throws ExportFormatException {
     String problem = LineCheck.utf8(b, off, len);
     if (problem != null) {
       throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
     }
-    if (options.request != null || (!options.unvalidatedLines && !FastRecordCheck.accepts(b, off, len))) {
-      TokenRecord parsed;
-      try {
-        parsed = RecordCodec.parse(b, off, len);
-      } catch (RecordCodec.InvalidRecord e) {
-        throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + e.getMessage());
+    checkRecord(b, off, len);
+  }
+
+  /**
+   * The record checks of a raw line: none with {@link Options.Builder#unvalidatedLines} (unless a
+   * request's scope needs the record); otherwise the byte-level fast path, and the full parser for
+   * whatever it is unsure of (its message names the problem). A refused line is not fatal: the
+   * caller may skip it and go on.
+   */
+  private void checkRecord(byte[] b, int off, int len) throws ExportFormatException {
+    TokenRecord parsed;
+    try {
+      if (options.request == null) {
+        if (options.unvalidatedLines || FastRecordCheck.accepts(b, off, len)) {
+          return;
+        }
+        parsed = RecordCodec.parseJson(b, off, len); // the fast path, canonical layout included, said no
+      } else {
+        parsed = RecordCodec.parse(b, off, len); // the scope is judged on the parsed record
       }
-      checkScope(parsed);
+    } catch (RecordCodec.InvalidRecord e) {
+      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + e.getMessage());
     }
+    checkScope(parsed);
   }
 
   /**

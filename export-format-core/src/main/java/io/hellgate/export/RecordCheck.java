@@ -24,21 +24,17 @@ final class RecordCheck {
   private long line;
   private String error;
 
-  RecordCheck(int maxLineBytes) {
-    this(maxLineBytes, null);
-  }
-
-  /** Also checks that every record is in {@code scope} (if not null), by {@link ExportRequest.Scope#mismatch}. */
-  RecordCheck(int maxLineBytes, ExportRequest.Scope scope) {
-    this(maxLineBytes, scope, null);
-  }
-
   /**
-   * Also feeds {@code framing} (if not null) every byte of the stream, in order, so that one pass
-   * over the lines does both checks: a line the fast path accepted is valid framing too (strict
-   * UTF-8, no newline, not empty), so it is only counted ({@link LineScanner#acceptLine}); every
-   * other byte, and every byte after the first record error, is scanned. The scanner ends in the
-   * state a separate scan of the same stream would leave it in (RecordCheckFramingProperties).
+   * A check of every line; with {@code framing}, also the framing scan, fed every byte of the
+   * stream in order so that one pass over the lines does both: a line the fast path accepted is
+   * valid framing too (strict UTF-8, no newline, not empty), so it is only counted ({@link
+   * LineScanner#acceptLine}); every other byte, and every byte after the first record error, is
+   * scanned. The scanner ends in the state a separate scan of the same stream would leave it in
+   * (RecordCheckFramingProperties).
+   *
+   * @param maxLineBytes the longest line, without its newline
+   * @param scope if not null, every record must be in it ({@link ExportRequest.Scope#mismatch})
+   * @param framing if not null, the framing scan to feed
    */
   RecordCheck(int maxLineBytes, ExportRequest.Scope scope, LineScanner framing) {
     this.maxLineBytes = maxLineBytes;
@@ -105,9 +101,10 @@ final class RecordCheck {
       return true; // certainly valid; anything else gets the full parser and its message
     }
     // With a scope (format 1.1) every record is parsed: the scope is judged on the parsed record.
+    // Without one the fast path has said no, its canonical layout included: Jackson decides.
     TokenRecord record;
     try {
-      record = RecordCodec.parse(b, off, len);
+      record = scope == null ? RecordCodec.parseJson(b, off, len) : RecordCodec.parse(b, off, len);
     } catch (RecordCodec.InvalidRecord e) {
       error = "line " + line + ": " + e.getMessage();
       return false;

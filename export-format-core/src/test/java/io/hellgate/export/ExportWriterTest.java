@@ -329,7 +329,7 @@ class ExportWriterTest {
    */
   @Test
   void writeLineBytesRejectsACarriageReturnInsideMetadata() throws Exception {
-    String line = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+    String line = FastRecordCheckProperties.CARD_PART
         + "\"created_at\":\"2023-10-01T12:00:00Z\",\"metadata\":{\"k\":\"v\"\r}}";
     try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {
       assertThatThrownBy(() -> w.writeLineBytes(java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8))))

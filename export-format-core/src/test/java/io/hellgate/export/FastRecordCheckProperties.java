@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
  * shapes (else it would be no faster).
  */
 class FastRecordCheckProperties {
+  /** A record's start in the writer's layout: the id and a card with its three required members. */
+  static final String CARD_PART = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},";
+  /** The smallest valid record, in the writer's layout. */
+  static final String MINIMAL = CARD_PART + "\"created_at\":\"2023-10-01T12:00:00Z\"}";
+
   @Test
   void idLimitIsTheRecordsOne() {
     assertThat(TokenRecord.MAX_ID_LENGTH).isEqualTo(256); // FastRecordCheck.MAX_ID_CHARS
@@ -90,8 +95,7 @@ class FastRecordCheckProperties {
 
   @Test
   void canonicalPathLeavesOtherLayoutsToTheGeneralPath() {
-    String ok = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
-        + "\"created_at\":\"2023-10-01T12:00:00Z\"}";
+    String ok = MINIMAL;
     byte[] valid = ok.getBytes(StandardCharsets.UTF_8);
     assertThat(FastRecordCheck.acceptsCanonical(valid, 0, valid.length)).isTrue();
     String[] otherLayouts = {
@@ -134,7 +138,7 @@ class FastRecordCheckProperties {
   /** The time check reads words, not bytes: every byte of both times, set to every value. */
   @Test
   void timesAgreeWithTheParserOnEverySingleByteChange() {
-    String ok = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+    String ok = CARD_PART
         + "\"created_at\":\"2024-02-29T23:59:59Z\",\"expires_at\":\"2023-12-31T00:00:00Z\"}";
     byte[] valid = ok.getBytes(StandardCharsets.UTF_8);
     int accepted = 0;
@@ -158,7 +162,7 @@ class FastRecordCheckProperties {
   /** The first four metadata keys are kept in locals, the rest in an array: duplicates across both. */
   @Test
   void findsDuplicateMetadataKeysWhereverTheyAre() {
-    String head = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
+    String head = CARD_PART
         + "\"created_at\":\"2023-10-01T12:00:00Z\",\"metadata\":{";
     for (int keys = 1; keys <= 17; keys++) {
       for (int dup = -1; dup < keys - 1; dup++) {
@@ -178,8 +182,7 @@ class FastRecordCheckProperties {
 
   @Test
   void leavesEdgeCasesToTheParser() {
-    String ok = "{\"id\":\"a\",\"card\":{\"expiry_month\":1,\"expiry_year\":2031,\"account_number\":\"4111111111111111\"},"
-        + "\"created_at\":\"2023-10-01T12:00:00Z\"}";
+    String ok = MINIMAL;
     byte[] valid = ok.getBytes(StandardCharsets.UTF_8);
     assertThat(FastRecordCheck.accepts(valid, 0, valid.length)).isTrue();
     String[] unsure = {

@@ -27,7 +27,7 @@ class RecordCheckFramingProperties {
   void fedFramingEndsAsASeparateScan(@ForAll("streams") byte[] stream, @ForAll @IntRange(min = 1, max = 700) int chunk,
       @ForAll("maxLineBytes") int maxLineBytes) {
     LineScanner separate = new LineScanner(maxLineBytes);
-    RecordCheck alone = new RecordCheck(maxLineBytes);
+    RecordCheck alone = new RecordCheck(maxLineBytes, null, null);
     LineScanner fed = new LineScanner(maxLineBytes);
     RecordCheck fused = new RecordCheck(maxLineBytes, null, fed);
     for (int off = 0; off < stream.length; off += chunk) {
