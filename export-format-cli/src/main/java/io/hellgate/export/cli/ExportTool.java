@@ -6,6 +6,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -202,6 +203,45 @@ public final class ExportTool implements Runnable {
     return cl;
   }
 
+  /**
+   * For {@code args} that only ask for the tool's own help or version ({@code -h}, {@code --help},
+   * {@code -V}, {@code --version}, alone): the root, inspected without its subcommands, and each
+   * subcommand as a name and the texts its {@link Command} annotation gives the command list
+   * (nothing else of it is inspected). Picocli's model of every subcommand's options takes most of
+   * a {@code --help} start (docs/performance.md, session 9). Null for any other args. The texts
+   * are the full model's: {@code LazyCommandLineTest} compares them, with and without ANSI.
+   */
+  static CommandLine rootHelpCommandLine(String[] args, PrintWriter out, PrintWriter err) {
+    if (args.length != 1 || !List.of("-h", "--help", "-V", "--version").contains(args[0])) {
+      return null;
+    }
+    Command root = ExportTool.class.getAnnotation(Command.class);
+    CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(new ExportTool());
+    spec.name(root.name()).mixinStandardHelpOptions(root.mixinStandardHelpOptions()).versionProvider(new Version());
+    spec.scopeType(root.scope());
+    usage(spec.usageMessage(), root);
+    for (Class<?> c : root.subcommands()) {
+      Command sub = c.getAnnotation(Command.class);
+      CommandLine.Model.CommandSpec s = CommandLine.Model.CommandSpec.create().name(sub.name()).aliases(sub.aliases());
+      usage(s.usageMessage(), sub);
+      spec.addSubcommand(sub.name(), s);
+    }
+    return configure(new CommandLine(spec), out, err);
+  }
+
+  /** The usage texts of {@code c} that a command list or the root's help shows. */
+  private static void usage(CommandLine.Model.UsageMessageSpec u, Command c) {
+    u.description(c.description()).header(c.header()).headerHeading(c.headerHeading())
+        .descriptionHeading(c.descriptionHeading()).exitCodeListHeading(c.exitCodeListHeading())
+        .footer(c.footer()).footerHeading(c.footerHeading()).hidden(c.hidden());
+    java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+    for (String line : c.exitCodeList()) {
+      int colon = line.indexOf(':');
+      codes.put(line.substring(0, colon), line.substring(colon + 1));
+    }
+    u.exitCodeList(codes);
+  }
+
   private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
@@ -247,6 +287,9 @@ public final class ExportTool implements Runnable {
   /** As {@link #execute(String[], PrintWriter, PrintWriter, OutputStream)}, reading {@code -} from {@code stdin}. */
   static int execute(String[] args, PrintWriter out, PrintWriter err, OutputStream stdout, java.io.InputStream stdin) {
     CommandLine lazy = lazyCommandLine(args, out, err, stdout, stdin);
+    if (lazy == null) {
+      lazy = rootHelpCommandLine(args, out, err);
+    }
     int status = (lazy != null ? lazy : commandLine(out, err, stdout, stdin)).execute(args);
     if (out.checkError()) { // flushes first
       err.println("error: writing standard output failed");

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A data command's run builds picocli's model of that command only ({@link ExportTool#lazyCommandLine});
- * help, version and every parse error still come from the full model, with the same text.
+ * help, version and every parse error still come from the full model, with the same text. The
+ * tool's own help and version come from its root and its subcommands' annotations alone
+ * ({@link ExportTool#rootHelpCommandLine}), with the full model's text.
  */
 class LazyCommandLineTest {
   private static CommandLineRun run(boolean full, String... args) {
@@ -53,5 +55,43 @@ class LazyCommandLineTest {
     }
     assertThat(run(false, "verify", "--help").out()).contains("Exit codes:").contains("--version");
     assertThat(run(false, "verify", "x.tgz", "--no-such-option").err()).contains("Unknown option").contains("Exit codes:");
+  }
+
+  @Test
+  void rootHelpAndVersionBuildNoSubcommandModel() {
+    picocli.CommandLine help = ExportTool.rootHelpCommandLine(new String[] {"--help"}, new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()));
+    assertThat(help.getSubcommands()).containsKeys("verify", "decrypt", "demo", "bench");
+    // only the inherited -h/-V: none of verify's own options was inspected
+    assertThat(help.getSubcommands().get("verify").getCommandSpec().options())
+        .extracting(o -> o.longestName()).containsExactlyInAnyOrder("--help", "--version");
+    for (String[] args : new String[][] {{"verify", "--help"}, {"--help", "verify"}, {"-hV"}, {}, {"demo"}, {"--helpx"}}) {
+      assertThat(ExportTool.rootHelpCommandLine(args, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
+          .as(String.join(" ", args)).isNull();
+    }
+  }
+
+  @Test
+  void rootHelpAndVersionReadAsWithTheFullModel() {
+    for (String[] args : new String[][] {{"--help"}, {"-h"}, {"--version"}, {"-V"}}) {
+      CommandLineRun lazy = run(false, args);
+      CommandLineRun full = run(true, args);
+      assertThat(lazy).as(String.join(" ", args)).isEqualTo(full);
+      assertThat(lazy.out()).isNotEmpty();
+    }
+    assertThat(run(false, "--help").out()).contains("Commands:").contains("verify ").contains("Exit codes:").contains("143");
+  }
+
+  @Test
+  void rootHelpWithAnsiReadsAsWithTheFullModel() {
+    for (picocli.CommandLine.Help.Ansi ansi : picocli.CommandLine.Help.Ansi.values()) {
+      picocli.CommandLine stub = ExportTool.rootHelpCommandLine(new String[] {"-h"}, new PrintWriter(new StringWriter()),
+          new PrintWriter(new StringWriter()));
+      picocli.CommandLine full = ExportTool.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+          new ByteArrayOutputStream(), InputStream.nullInputStream());
+      stub.setColorScheme(picocli.CommandLine.Help.defaultColorScheme(ansi));
+      full.setColorScheme(picocli.CommandLine.Help.defaultColorScheme(ansi));
+      assertThat(stub.getUsageMessage()).as(ansi.name()).isEqualTo(full.getUsageMessage());
+    }
   }
 }
