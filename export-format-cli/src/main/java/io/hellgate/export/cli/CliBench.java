@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * {@code export-tool bench --cli}: the command-line figures of issue 15, each command a fresh
  * process (JVM start included) under {@code /usr/bin/time -v}, next to {@code openssl dgst -sha256}
  * over the same plaintext in the same round: {@code verify} (records validated), {@code verify
- * --skip-record-validation}, {@code decrypt --out FILE}, and {@code --help} (start-up). Reports
+ * --skip-record-validation}, {@code dd} of the plaintext to FILE (what writing the output costs at
+ * least), {@code decrypt --out FILE}, and {@code --help} (start-up). Reports
  * wall-clock throughput, its ratio to openssl's in the same round, user+sys CPU seconds and peak
  * RSS; with several rounds, the median ratio and the largest RSS. The synthetic plaintext, the
  * archive, the key and the decrypted copy are written to a temporary directory under {@code
@@ -85,6 +86,10 @@ final class CliBench {
     commands.put("verify", concat(launcher, List.of("verify", archive.toString()), keyArgs));
     commands.put("verify --skip-record-validation",
         concat(launcher, List.of("verify", archive.toString(), "--skip-record-validation"), keyArgs));
+    // Writing the plaintext's size to the same file, without decrypting: what the output alone costs
+    // on this file system (on this project's VM, the round's first large write pays for memory the
+    // host hands the guest afresh: docs/performance.md, session 9).
+    commands.put("dd plaintext to FILE", List.of("dd", "if=" + plain, "of=" + decrypted, "bs=1M", "status=none"));
     commands.put("decrypt --out", concat(launcher, List.of("decrypt", archive.toString(), "--out", decrypted.toString()), keyArgs));
     commands.put("--help", concat(launcher, List.of("--help"), List.of()));
     Map<String, List<Run>> results = new LinkedHashMap<>();
