@@ -289,7 +289,7 @@ public final class ExportWriter implements Closeable {
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    checkRecord(bytes, 0, bytes.length);
+    checkRecord(bytes, 0, bytes.length, false);
     append(bytes, 0, bytes.length, null);
   }
 
@@ -335,33 +335,31 @@ public final class ExportWriter implements Closeable {
     }
     // A line in the writer's own layout that the fast path accepts is valid framing too: strict
     // UTF-8, no whitespace at all (so no line break), no NUL, no byte order mark.
-    boolean canonical = options.request == null && !options.unvalidatedLines && FastRecordCheck.acceptsCanonical(b, off, len);
-    if (!canonical) {
-      checkRawLine(b, off, len);
+    boolean tryCanonical = options.request == null && !options.unvalidatedLines;
+    if (!tryCanonical || !FastRecordCheck.acceptsCanonical(b, off, len)) {
+      String problem = LineCheck.utf8(b, off, len);
+      if (problem != null) {
+        throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
+      }
+      checkRecord(b, off, len, tryCanonical);
     }
     append(b, off, len, null);
   }
 
-  /** {@link #writeLineBytes}'s checks for a line it did not accept in the writer's own layout. */
-  private void checkRawLine(byte[] b, int off, int len) throws ExportFormatException {
-    String problem = LineCheck.utf8(b, off, len);
-    if (problem != null) {
-      throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
-    }
-    checkRecord(b, off, len);
-  }
-
   /**
-   * The record checks of a raw line: none with {@link Options.Builder#unvalidatedLines} (unless a
+   * The record checks of a line: none with {@link Options.Builder#unvalidatedLines} (unless a
    * request's scope needs the record); otherwise the byte-level fast path, and the full parser for
-   * whatever it is unsure of (its message names the problem). A refused line is not fatal: the
-   * caller may skip it and go on.
+   * whatever it is unsure of (its message names the problem). With {@code canonicalTried} the
+   * caller has already tried the fast path's canonical layout ({@link FastRecordCheck#acceptsCanonical},
+   * which said no), so only its general path runs. A refused line is not fatal: the caller may skip
+   * it and go on.
    */
-  private void checkRecord(byte[] b, int off, int len) throws ExportFormatException {
+  private void checkRecord(byte[] b, int off, int len, boolean canonicalTried) throws ExportFormatException {
     TokenRecord parsed;
     try {
       if (options.request == null) {
-        if (options.unvalidatedLines || FastRecordCheck.accepts(b, off, len)) {
+        if (options.unvalidatedLines
+            || (canonicalTried ? FastRecordCheck.general(b, off, len) : FastRecordCheck.accepts(b, off, len))) {
           return;
         }
         parsed = RecordCodec.parseJson(b, off, len); // the fast path, canonical layout included, said no

@@ -65,8 +65,12 @@ public final class FastRecordCheck {
     return acceptsCanonical(b, off, len) || general(b, off, len);
   }
 
-  /** Members in any order, JSON whitespace between tokens: the rules of the class comment. */
-  static boolean general(byte[] b, int off, int len) {
+  /**
+   * {@link #accepts} without its {@link #acceptsCanonical} attempt, for a caller that has made that
+   * attempt already (the writer): members in any order, JSON whitespace between tokens, the rules of
+   * the class comment.
+   */
+  public static boolean general(byte[] b, int off, int len) {
     int end = off + len;
     int p = ws(b, off, end);
     if (p >= end || b[p] != '{') {
