@@ -203,7 +203,8 @@ class FastRecordCheckProperties {
     }
   }
 
-  private static byte[] write(TokenRecord record) {
+  /** The record as the writer writes it (RecordCodec.write), without its newline. */
+  static byte[] write(TokenRecord record) {
     com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder();
     RecordCodec.write(record, out);
     return out.toByteArray();
