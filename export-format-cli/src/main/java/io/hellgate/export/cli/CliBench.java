@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * {@code export-tool bench --cli}: the command-line figures of issue 15, each command a fresh
  * process (JVM start included) under {@code /usr/bin/time -v}, next to {@code openssl dgst -sha256}
  * over the same plaintext in the same round: {@code verify} (records validated), {@code verify
- * --skip-record-validation}, {@code dd} of the plaintext to FILE (what writing the output costs at
- * least), {@code decrypt --out FILE}, and {@code --help} (start-up). Reports
+ * --skip-record-validation}, {@code dd} of the plaintext to FILE (writing the output alone, right
+ * before {@code decrypt --out}: on this project's VM the round's first large write also pays for
+ * fresh memory, docs/performance.md, session 9), {@code decrypt --out FILE}, and {@code --help}
+ * (start-up). Reports
  * wall-clock throughput, its ratio to openssl's in the same round, user+sys CPU seconds and peak
  * RSS; with several rounds, the median ratio and the largest RSS. The synthetic plaintext, the
  * archive, the key and the decrypted copy are written to a temporary directory under {@code

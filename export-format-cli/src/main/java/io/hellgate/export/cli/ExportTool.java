@@ -67,7 +67,10 @@ public final class ExportTool implements Runnable {
   /** Standard input as bytes, for a FILE given as {@code -}; never closed. */
   private final java.io.InputStream stdin;
 
-  /** For picocli's generators (completion script, man pages), which instantiate the class. */
+  /**
+   * For picocli's generators (completion script, man pages), which instantiate the class, and for
+   * {@link #rootHelpCommandLine} (help and version use neither standard stream).
+   */
   private ExportTool() {
     this(System.out, System.in);
   }
