@@ -47,14 +47,14 @@ final class CanonicalRecords {
       r.expiresAtText(RecordCodec.instant(expires, "expires_at"), expires);
     }
     if (at[FastRecordCheck.METADATA_OBJECT] >= 0) {
-      r.metadata(metadata(b, at[FastRecordCheck.METADATA_OBJECT]));
+      r.ownedMetadata(metadata(b, at[FastRecordCheck.METADATA_OBJECT]));
     }
     return r.build();
   }
 
   /** The metadata object at {@code p} (valid, without whitespace: {"k":"v","k2":"v2"}). */
-  private static Map<String, String> metadata(byte[] b, int p) {
-    Map<String, String> m = new LinkedHashMap<>();
+  private static LinkedHashMap<String, String> metadata(byte[] b, int p) {
+    LinkedHashMap<String, String> m = new LinkedHashMap<>();
     p++;
     while (b[p] == '"') {
       int q = quote(b, p + 1);

@@ -360,7 +360,7 @@ public final class ExportReader implements Closeable {
    * @throws IOException if reading fails
    */
   public TokenRecord nextRecord() throws IOException {
-    if (!advance(true)) {
+    if (!advance(true, true)) {
       return null;
     }
     return parseLine();
@@ -387,6 +387,11 @@ public final class ExportReader implements Closeable {
    *     core idle for the parsing's garbage collection instead of hashing beside it
    */
   private boolean advance(boolean records) throws IOException {
+    return advance(records, false);
+  }
+
+  /** @param typed whether the line is read as a record ({@link LineCursor#advanceRecord}) */
+  private boolean advance(boolean records, boolean typed) throws IOException {
     start(records);
     if (state == State.DONE) {
       return false;
@@ -395,7 +400,7 @@ public final class ExportReader implements Closeable {
       throw new IllegalStateException("reader is " + state.name().toLowerCase());
     }
     try {
-      if (lines.advance(chunks)) {
+      if (typed ? lines.advanceRecord(chunks) : lines.advance(chunks)) {
         return true;
       }
       finishRelease();

@@ -11,7 +11,10 @@ import java.util.Arrays;
  * Splits the reader's released plaintext ({@link PlaintextChunks}) into lines: a line within one
  * chunk is handed out in place, one cut by a chunk boundary is carried over (up to the line limit)
  * in a buffer that is zeroed when it grows and by {@link #wipe()}. The current line is available
- * as a {@code String}, a read-only {@link ByteBuffer} view or a parsed record. Not thread-safe.
+ * as a {@code String}, a read-only {@link ByteBuffer} view or a parsed record. For records, the
+ * rest of a chunk's whole lines are decoded at once, on two threads ({@link RecordBatch}), and
+ * given out one by one; a line read as text after that is taken from where the batch stands.
+ * Not thread-safe.
  */
 final class LineCursor {
   private final int maxLineBytes;
@@ -27,9 +30,41 @@ final class LineCursor {
   /** The array {@link #view} is a read-only view of. */
   private byte[] viewArray;
   private ByteBuffer view;
+  private final RecordBatch batch;
+  /** Whether the current line's record is the batch's next one. */
+  private boolean batched;
 
   LineCursor(int maxLineBytes) {
+    this(maxLineBytes, RecordBatch.forThisMachine());
+  }
+
+  LineCursor(int maxLineBytes, RecordBatch batch) {
     this.maxLineBytes = maxLineBytes;
+    this.batch = batch;
+  }
+
+  /**
+   * Moves to the next line for {@link #record()}: from the batch of decoded records if one is
+   * left, else, if the current chunk holds whole lines from here on, after decoding them all into
+   * the batch; else as {@link #advance}.
+   */
+  boolean advanceRecord(PlaintextChunks chunks) throws IOException {
+    if (!batch.hasNext() && carryLen == 0 && pbuf != null) {
+      int last = plim - 1;
+      while (last >= ppos && pbuf[last] != '\n') {
+        last--;
+      }
+      if (last >= ppos) {
+        batch.decode(pbuf, ppos, last + 1);
+        ppos = last + 1;
+      }
+    }
+    if (batch.hasNext()) {
+      batched = true;
+      linesReleased++;
+      return true;
+    }
+    return advance(chunks);
   }
 
   /**
@@ -39,6 +74,11 @@ final class LineCursor {
    * @throws ExportFormatException if a line is too long or the last one does not end in \n
    */
   boolean advance(PlaintextChunks chunks) throws IOException {
+    batched = false;
+    if (batch.hasNext()) {
+      ppos = batch.nextStart(); // text after records: the batch's lines are still in pbuf
+      batch.clear();
+    }
     while (true) {
       int nl = LineScanner.indexOfNewline(pbuf, ppos, plim);
       if (nl >= 0) {
@@ -121,11 +161,17 @@ final class LineCursor {
 
   /** The current line as a record. */
   TokenRecord record() throws RecordCodec.InvalidRecord {
+    if (batched) {
+      batched = false;
+      return batch.next();
+    }
     return RecordCodec.parse(lineArray, lineOff, lineLen);
   }
 
   /** Zeroes the current chunk and the carried line (plaintext). */
   void wipe() {
+    batch.stop();
+    batched = false;
     if (pbuf != null) {
       Arrays.fill(pbuf, (byte) 0);
     }

@@ -135,7 +135,7 @@ final class RecordCodec {
         case "metadata":
           seen.known(4);
           if (t != JsonToken.VALUE_NULL) {
-            b.metadata(metadata(p, t));
+            b.ownedMetadata(metadata(p, t));
           }
           break;
         default:
@@ -191,9 +191,9 @@ final class RecordCodec {
     return c.build();
   }
 
-  private static Map<String, String> metadata(JsonParser p, JsonToken t) throws IOException, InvalidRecord {
+  private static LinkedHashMap<String, String> metadata(JsonParser p, JsonToken t) throws IOException, InvalidRecord {
     expect(t, JsonToken.START_OBJECT, "metadata must be a JSON object");
-    Map<String, String> m = new LinkedHashMap<>();
+    LinkedHashMap<String, String> m = new LinkedHashMap<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (m.put(key, string(p, p.nextToken(), "metadata values")) != null) {
@@ -374,11 +374,32 @@ final class RecordCodec {
     int minute = digits(t, 14, 2);
     int second = digits(t, 17, 2);
     if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-        || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+        || second < 0 || second > 59 || day > daysInMonth(year, month)) {
       return null; // let the general path produce the error (or accept a leap second form it knows)
     }
-    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
-    return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second);
+    return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second);
+  }
+
+  private static int daysInMonth(int year, int month) {
+    if (month == 2) {
+      return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+    }
+    return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+  }
+
+  /**
+   * Days from 1970-01-01 to a valid proleptic Gregorian date of the years 0 to 9999 (what
+   * {@code LocalDate.toEpochDay} gives, without building one): March-based years of 400-year
+   * eras, as in Howard Hinnant's {@code days_from_civil}. Checked against LocalDate for every
+   * day of those years in {@code RecordCodecTest}.
+   */
+  static long epochDay(int year, int month, int day) {
+    int y = month <= 2 ? year - 1 : year;
+    int era = Math.floorDiv(y, 400);
+    int yearOfEra = y - era * 400; // [0, 399]
+    int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1; // [0, 365]
+    int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear; // [0, 146096]
+    return era * 146_097L + dayOfEra - 719_468L;
   }
 
   private static int digits(String t, int from, int count) {

@@ -53,8 +53,8 @@ public final class TokenRecord {
     this.createdAtText = b.createdAtText;
     this.expiresAt = b.expiresAt;
     this.expiresAtText = b.expiresAtText;
-    this.metadata =
-        b.metadata == null ? null : b.metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
+    // Shared, not copied: the builder never changes a map it holds, it only replaces it.
+    this.metadata = b.metadata == null ? null : b.metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.metadata);
     this.extraFields = b.extraFields.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFields));
   }
 
@@ -220,6 +220,12 @@ public final class TokenRecord {
     /** Sets {@code metadata} (optional; {@code null} removes the member). */
     public Builder metadata(Map<String, String> metadata) {
       this.metadata = metadata == null ? null : new LinkedHashMap<>(metadata);
+      return this;
+    }
+
+    /** For the codec: a map it has just built and hands over; taken as it is, not copied. */
+    Builder ownedMetadata(LinkedHashMap<String, String> metadata) {
+      this.metadata = metadata;
       return this;
     }
 

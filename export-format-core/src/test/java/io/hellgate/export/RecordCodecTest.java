@@ -22,6 +22,28 @@ class RecordCodecTest {
   }
 
   @Test
+  void epochDayIsLocalDatesForEveryDayOfTheYears0To9999() {
+    for (java.time.LocalDate d = java.time.LocalDate.of(0, 1, 1); d.getYear() <= 9999; d = d.plusDays(1)) {
+      if (RecordCodec.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()) {
+        throw new AssertionError("epochDay differs from LocalDate on " + d);
+      }
+    }
+  }
+
+  @Test
+  void fastPathKnowsEachMonthsLastDay() throws Exception {
+    for (int year : new int[] {0, 1900, 1970, 2000, 2023, 2024, 2100, 9999}) {
+      for (int month = 1; month <= 12; month++) {
+        int last = java.time.YearMonth.of(year, month).lengthOfMonth();
+        String ok = String.format("%04d-%02d-%02dT00:00:00Z", year, month, last);
+        String over = String.format("%04d-%02d-%02dT00:00:00Z", year, month, last + 1);
+        assertThat(RecordCodec.instant(ok, "t")).as(ok).isEqualTo(OffsetDateTime.parse(ok).toInstant());
+        assertThatThrownBy(() -> RecordCodec.instant(over, "t")).as(over).isInstanceOf(RecordCodec.InvalidRecord.class);
+      }
+    }
+  }
+
+  @Test
   void acceptsRfc3339FormsAndRejectsOthers() throws Exception {
     assertThat(RecordCodec.instant("2023-10-01T12:00:00.123+02:00", "t")).isEqualTo(Instant.parse("2023-10-01T10:00:00.123Z"));
     assertThat(RecordCodec.instant("2024-02-29T23:59:59Z", "t")).isEqualTo(Instant.parse("2024-02-29T23:59:59Z"));

@@ -212,7 +212,7 @@ final class BenchCommand implements Callable<Integer> {
         row(path, "verified read" + suffix, plainBytes, (end - t0) / 1e9, sslSha, javaSha);
         if (run > 1) {
           results.computeIfAbsent(path, k -> new ArrayList<>())
-              .add(new double[] {plainBytes / writeSeconds / 1e6, plainBytes / ((end - t0) / 1e9) / 1e6});
+              .add(new double[] {plainBytes / writeSeconds / 1e6, plainBytes / ((end - t0) / 1e9) / 1e6, read / ((end - t0) / 1e9) / 1e6});
         }
         row(path, "  of which pass 1", plainBytes, (verifiedAt - t0) / 1e9, sslSha, javaSha);
         if (read != records) {
@@ -224,12 +224,13 @@ final class BenchCommand implements Callable<Integer> {
     if (runs >= 3) {
       out.println();
       out.printf(Locale.ROOT, "Warm JVM: median of runs 2..%d%n%n", runs);
-      out.println("| path | write MB/s | x openssl sha256 | verified read MB/s | x openssl sha256 |");
-      out.println("|---|---|---|---|---|");
+      out.println("| path | write MB/s | x openssl sha256 | verified read MB/s | x openssl sha256 | verified read M lines/s |");
+      out.println("|---|---|---|---|---|---|");
       for (var e : results.entrySet()) {
         double w = median(e.getValue(), 0);
         double r = median(e.getValue(), 1);
-        out.printf(Locale.ROOT, "| %s | %.0f | %s | %.0f | %s |%n", e.getKey(), w, ratio(w, sslSha), r, ratio(r, sslSha));
+        double l = median(e.getValue(), 2);
+        out.printf(Locale.ROOT, "| %s | %.0f | %s | %.0f | %s | %.2f |%n", e.getKey(), w, ratio(w, sslSha), r, ratio(r, sslSha), l);
       }
     }
     if (cpu != null) {
