@@ -60,7 +60,10 @@ import javax.crypto.Cipher;
  *
  * <p>Not thread-safe: one thread reads one archive. For exports of 1 MiB or more, pass 1 uses a
  * second, internal daemon thread (tag and framing, or checksum and framing), and so does pass 2
- * when it computes the checksum; each ends with its pass or at {@link #close()}.
+ * when it computes the checksum; each ends with its pass or at {@link #close()}. On a machine with
+ * two processors or more, {@link #nextRecord()} decodes the released lines of each chunk ahead, on
+ * this thread and a second daemon thread, and hands the records out one by one in order; that
+ * thread ends at the end of the records, at {@link #close()}, or after 5 idle seconds.
  *
  * <pre>{@code
  * ExportReader.Options options = ExportReader.options().key(RecipientKey.of(privateKey, certificate)).build();
