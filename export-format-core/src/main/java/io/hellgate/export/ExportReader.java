@@ -376,6 +376,9 @@ public final class ExportReader implements Closeable {
     } catch (RecordCodec.InvalidRecord e) {
       state = State.FAILED;
       throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + lines.lines() + ": " + e.getMessage());
+    } catch (RuntimeException | Error e) { // a bug, or out of memory: nothing after this line either
+      state = State.FAILED;
+      throw e;
     }
   }
 
@@ -408,7 +411,7 @@ public final class ExportReader implements Closeable {
       }
       finishRelease();
       return false;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       state = State.FAILED;
       throw e;
     }

@@ -33,6 +33,8 @@ final class LineCursor {
   private final RecordBatch batch;
   /** Whether the current line's record is the batch's next one. */
   private boolean batched;
+  /** Whether a line failed to decode: nothing after it is given out. */
+  private boolean failed;
 
   LineCursor(int maxLineBytes) {
     this(maxLineBytes, RecordBatch.forThisMachine());
@@ -49,6 +51,7 @@ final class LineCursor {
    * the batch; else as {@link #advance}.
    */
   boolean advanceRecord(PlaintextChunks chunks) throws IOException {
+    checkNotFailed();
     if (!batch.hasNext() && carryLen == 0 && pbuf != null) {
       int last = plim - 1;
       while (last >= ppos && pbuf[last] != '\n') {
@@ -74,6 +77,7 @@ final class LineCursor {
    * @throws ExportFormatException if a line is too long or the last one does not end in \n
    */
   boolean advance(PlaintextChunks chunks) throws IOException {
+    checkNotFailed();
     batched = false;
     if (batch.hasNext()) {
       ppos = batch.nextStart(); // text after records: the batch's lines are still in pbuf
@@ -159,13 +163,27 @@ final class LineCursor {
     return view.slice(lineOff, lineLen);
   }
 
-  /** The current line as a record. */
+  /**
+   * The current line as a record. Whatever it throws (a line that is not a record, or a bug) ends
+   * this cursor: every later move throws {@link IllegalStateException}.
+   */
   TokenRecord record() throws RecordCodec.InvalidRecord {
-    if (batched) {
-      batched = false;
-      return batch.next();
+    try {
+      if (batched) {
+        batched = false;
+        return batch.next();
+      }
+      return RecordCodec.parse(lineArray, lineOff, lineLen);
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     }
-    return RecordCodec.parse(lineArray, lineOff, lineLen);
+  }
+
+  private void checkNotFailed() {
+    if (failed) {
+      throw new IllegalStateException("line " + linesReleased + " failed to decode: no line after it is given out");
+    }
   }
 
   /** Zeroes the current chunk and the carried line (plaintext). */

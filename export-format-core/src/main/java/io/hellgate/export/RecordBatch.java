@@ -17,10 +17,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * line that is not a valid record is kept as its failure, in its place, and given out when the
  * caller reaches it; decoding stops there.
  *
- * <p>{@link #decode} returns only when both halves are done, so the chunk may be reused or wiped
- * as soon as it returns. The worker is started at the first two-thread decode and ends when idle
- * for {@link #IDLE_SECONDS} or at {@link #stop()}. Memory: the decoded records of one chunk.
- * The caller side is not thread-safe: one reader thread drives it.
+ * <p>{@link #decode} returns only when both halves are done, whatever either thread threw, and
+ * {@link #stop()} returns only once the worker has left the buffer, so the chunk may be reused or
+ * wiped as soon as either returns. Whatever decoding a line throws (an {@code Error} too) is kept as
+ * that line's outcome and thrown when the caller reaches it, on the caller's thread; nothing after
+ * it is given out. The worker is started at the first two-thread decode, inherits no thread-local
+ * values, and ends when idle for {@link #IDLE_SECONDS} or at {@link #stop()}; a worker that could
+ * not start, or that died outside decoding, fails that decode with an {@link IllegalStateException}
+ * and the next one starts a new worker. Memory: the decoded records of one chunk, dropped at
+ * {@link #clear()} and {@link #stop()}. The caller side is not thread-safe: one reader thread
+ * drives it.
  */
 final class RecordBatch {
   /** Below this many bytes of lines, the hand-off costs more than the second thread saves. */
@@ -31,56 +37,62 @@ final class RecordBatch {
   /** The split is {@code split / SPLIT_STEPS} of the bytes, kept within [1/8, 7/8]. */
   static final int SPLIT_STEPS = 64;
 
-  /** The decoded lines of one half: records (or the failure that ended the half) and line starts. */
+  /** How one line becomes a record: {@link RecordCodec#parse}; tests pass others. */
+  interface Decoder {
+    TokenRecord decode(byte[] b, int off, int len) throws RecordCodec.InvalidRecord;
+  }
+
+  /**
+   * The decoded lines of one half: {@code count} records and their line starts, then, if decoding
+   * stopped early, what stopped it ({@code stop}: the {@link RecordCodec.InvalidRecord} of a line
+   * that is not a record, or whatever else was thrown) and where that line starts.
+   */
   private static final class Half {
     TokenRecord[] records = new TokenRecord[256];
     int[] starts = new int[256];
     int count;
-    /** Why line {@code count - 1} (the half's last) is not a record, or null. */
-    RecordCodec.InvalidRecord failure;
-    /** What else decoding line {@code count - 1} threw (a bug), or null: rethrown as it is. */
-    Throwable crash;
+    Throwable stop;
+    int stopStart;
 
-    void decode(byte[] b, int from, int end) {
+    void decode(Decoder decoder, byte[] b, int from, int end) {
       count = 0;
-      failure = null;
-      crash = null;
-      for (int p = from; p < end; ) {
-        int nl = LineScanner.indexOfNewline(b, p, end);
-        if (count == records.length) {
-          records = Arrays.copyOf(records, count * 2);
-          starts = Arrays.copyOf(starts, count * 2);
+      stop = null;
+      int p = from;
+      try {
+        while (p < end) {
+          int nl = LineScanner.indexOfNewline(b, p, end);
+          if (count == records.length) {
+            records = Arrays.copyOf(records, count * 2);
+            starts = Arrays.copyOf(starts, count * 2);
+          }
+          records[count] = decoder.decode(b, p, nl - p);
+          starts[count++] = p;
+          p = nl + 1;
         }
-        starts[count] = p;
-        try {
-          records[count] = RecordCodec.parse(b, p, nl - p);
-        } catch (RecordCodec.InvalidRecord e) {
-          failure = e;
-          count++;
-          return;
-        } catch (RuntimeException | Error e) {
-          crash = e; // on the worker, thrown again on the caller's thread when it gets here
-          count++;
-          return;
-        }
-        count++;
-        p = nl + 1;
+      } catch (Throwable t) { // InvalidRecord, or a bug or an Error: thrown in this line's place
+        stop = t;
+        stopStart = p;
       }
+    }
+
+    /** Records, plus the stop if any: what this half gives out. */
+    int entries() {
+      return stop == null ? count : count + 1;
     }
 
     void clear() {
       Arrays.fill(records, 0, count, null);
       count = 0;
-      failure = null;
-      crash = null;
+      stop = null;
     }
   }
 
   private final boolean parallel;
   private final int minParallelBytes;
+  private final Decoder decoder;
   private final Half first = new Half();
   private final Half second = new Half();
-  /** Index into {@link #first} then {@link #second} of the next record to give out. */
+  /** Index into {@link #first} then {@link #second} of the next entry to give out. */
   private int next;
   /** Where the caller's share ends, in {@link #SPLIT_STEPS}ths of the bytes. */
   private int split = SPLIT_STEPS / 2;
@@ -94,14 +106,24 @@ final class RecordBatch {
   private boolean jobPending;
   private Thread worker;
   private boolean stopped;
+  /** What ended a worker outside decoding while it had a job; reported by {@link #awaitSecond}. */
+  private Throwable workerDied;
+  // The worker's own: the bounds of the job it took.
+  private int takenFrom;
+  private int takenEnd;
 
   /**
    * {@code parallel}: whether a second processor may be used, for at least {@code
    * minParallelBytes} of lines ({@link #MIN_PARALLEL_BYTES}; tests pass less).
    */
   RecordBatch(boolean parallel, int minParallelBytes) {
+    this(parallel, minParallelBytes, RecordCodec::parse);
+  }
+
+  RecordBatch(boolean parallel, int minParallelBytes, Decoder decoder) {
     this.parallel = parallel;
     this.minParallelBytes = minParallelBytes;
+    this.decoder = decoder;
   }
 
   /** A batch that decodes on two threads when this machine has two processors or more. */
@@ -112,6 +134,9 @@ final class RecordBatch {
   /**
    * Decodes the lines of {@code b[from, end)}, each ending in {@code \n} ({@code end} is one past
    * the last one), replacing what this batch held.
+   *
+   * @throws IllegalStateException after {@link #stop()}, or if the worker could not start or died
+   *     outside decoding (nothing of this chunk is then given out)
    */
   void decode(byte[] b, int from, int end) {
     clear();
@@ -121,12 +146,20 @@ final class RecordBatch {
       at = nl + 1 < end ? nl + 1 : -1;
     }
     if (at < 0) {
-      first.decode(b, from, end);
+      first.decode(decoder, b, from, end);
       return;
     }
     submit(b, at, end);
-    first.decode(b, from, at);
-    if (awaitSecond()) {
+    boolean waited;
+    try {
+      first.decode(decoder, b, from, at);
+    } finally {
+      waited = awaitSecond(); // never leave while the worker reads b
+    }
+    if (first.stop != null) {
+      second.clear(); // never given out: do not keep its records
+    }
+    if (waited) {
       split = Math.min(split + 1, SPLIT_STEPS * 7 / 8); // the worker had more: give the caller more
     } else {
       split = Math.max(split - 1, SPLIT_STEPS / 8);
@@ -143,31 +176,49 @@ final class RecordBatch {
     }
   }
 
+  /** Decoded records held, given out or not yet (for tests). */
+  int retainedForTesting() {
+    int n = 0;
+    for (Half h : new Half[] {first, second}) {
+      for (TokenRecord r : h.records) {
+        n += r == null ? 0 : 1;
+      }
+    }
+    return n;
+  }
+
   /** The caller's share of the bytes now, in {@link #SPLIT_STEPS}ths (for tests). */
   int split() {
     return split;
   }
 
-  /** Whether a decoded record (or failure) is left to give out. */
+  /** Whether a decoded record (or the failure of a line) is left to give out. */
   boolean hasNext() {
-    return next < first.count + (first.failure == null && first.crash == null ? second.count : 0);
+    return next < first.entries() + (first.stop == null ? second.entries() : 0);
   }
 
-  /** The next decoded record; its line's failure if it is not one. */
+  /**
+   * The next decoded record; for a line that is not one, its {@link RecordCodec.InvalidRecord}, or
+   * whatever else decoding it threw, as it was thrown. Nothing is left to give out after that.
+   */
   TokenRecord next() throws RecordCodec.InvalidRecord {
-    Half h = next < first.count ? first : second;
-    int i = h == first ? next : next - first.count;
+    Half h = next < first.entries() ? first : second;
+    int i = h == first ? next : next - first.entries();
     next++;
-    if (i == h.count - 1) {
-      if (h.crash instanceof RuntimeException) {
-        throw (RuntimeException) h.crash;
+    if (i == h.count) {
+      Throwable t = h.stop;
+      clear(); // nothing after it is given out
+      next = Integer.MAX_VALUE;
+      if (t instanceof RecordCodec.InvalidRecord) {
+        throw (RecordCodec.InvalidRecord) t;
       }
-      if (h.crash != null) {
-        throw (Error) h.crash;
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
       }
-      if (h.failure != null) {
-        throw h.failure;
+      if (t instanceof Error) {
+        throw (Error) t;
       }
+      throw new IllegalStateException("decoding a record failed", t);
     }
     TokenRecord r = h.records[i];
     h.records[i] = null;
@@ -176,7 +227,9 @@ final class RecordBatch {
 
   /** Where the next line to give out starts, in the buffer last decoded; only if {@link #hasNext()}. */
   int nextStart() {
-    return next < first.count ? first.starts[next] : second.starts[next - first.count];
+    Half h = next < first.entries() ? first : second;
+    int i = h == first ? next : next - first.entries();
+    return i < h.count ? h.starts[i] : h.stopStart;
   }
 
   /** Drops what is left to give out. */
@@ -186,12 +239,18 @@ final class RecordBatch {
     next = 0;
   }
 
-  /** Ends the worker, if any, and drops the records; decoding is on this thread from now on. */
+  /**
+   * Ends the worker, if any, and drops the records; decoding is on this thread from now on. Returns
+   * once the worker has left the buffer of the last decode.
+   */
   void stop() {
     lock.lock();
     try {
       stopped = true;
       changed.signalAll();
+      while (jobPending) {
+        changed.awaitUninterruptibly();
+      }
     } finally {
       lock.unlock();
     }
@@ -209,9 +268,18 @@ final class RecordBatch {
       jobEnd = end;
       jobPending = true;
       if (worker == null) {
-        worker = new Thread(this::work, "export-reader-decode");
-        worker.setDaemon(true);
-        worker.start();
+        // No inherited thread-locals (a caller's MDC or security context) and this library's loader.
+        Thread t = new Thread(null, this::work, "export-reader-decode", 0, false);
+        t.setDaemon(true);
+        t.setContextClassLoader(RecordBatch.class.getClassLoader());
+        try {
+          t.start();
+        } catch (Throwable e) {
+          jobPending = false;
+          jobBuffer = null;
+          throw new IllegalStateException("could not start the record decoding thread", e);
+        }
+        worker = t;
       } else {
         changed.signalAll();
       }
@@ -231,6 +299,12 @@ final class RecordBatch {
       while (jobPending) {
         changed.awaitUninterruptibly();
       }
+      if (workerDied != null) {
+        Throwable t = workerDied;
+        workerDied = null;
+        clear(); // nothing of this chunk is given out
+        throw new IllegalStateException("the record decoding thread failed", t);
+      }
       return waited;
     } finally {
       lock.unlock();
@@ -238,42 +312,70 @@ final class RecordBatch {
   }
 
   private void work() {
-    while (true) {
-      byte[] b;
-      int from;
-      int end;
+    Throwable died = null;
+    try {
+      for (byte[] b; (b = takeJob()) != null; ) {
+        try {
+          second.decode(decoder, b, takenFrom, takenEnd);
+        } finally {
+          finishJob();
+        }
+      }
+    } catch (Throwable t) {
+      died = t;
+      throw t;
+    } finally {
       lock.lock();
       try {
-        long idle = TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
-        while (!jobPending && !stopped && idle > 0) {
-          try {
-            idle = changed.awaitNanos(idle);
-          } catch (InterruptedException e) {
-            idle = 0; // nobody interrupts this thread but a shutdown: end
-          }
+        if (worker == Thread.currentThread()) {
+          worker = null; // the next decode starts another
         }
-        if (!jobPending) {
-          worker = null;
-          return;
+        if (jobPending) { // died outside decoding with a job: fail it rather than hang the caller
+          workerDied = died != null ? died : new IllegalStateException("the worker ended with work pending");
+          jobPending = false;
+          jobBuffer = null;
+          changed.signalAll();
         }
-        b = jobBuffer;
-        from = jobFrom;
-        end = jobEnd;
       } finally {
         lock.unlock();
       }
-      try {
-        second.decode(b, from, end);
-      } finally {
-        lock.lock();
+    }
+  }
+
+  /**
+   * Waits for a job and returns its buffer (its bounds in {@link #takenFrom} and {@link #takenEnd});
+   * null when stopped or idle for {@link #IDLE_SECONDS}.
+   */
+  private byte[] takeJob() {
+    lock.lock();
+    try {
+      long idle = TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
+      while (!jobPending && !stopped && idle > 0) {
         try {
-          jobBuffer = null;
-          jobPending = false;
-          changed.signalAll();
-        } finally {
-          lock.unlock();
+          idle = changed.awaitNanos(idle);
+        } catch (InterruptedException e) {
+          idle = 0; // nobody interrupts this thread but a shutdown: end
         }
       }
+      if (!jobPending) {
+        return null;
+      }
+      takenFrom = jobFrom;
+      takenEnd = jobEnd;
+      return jobBuffer;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void finishJob() {
+    lock.lock();
+    try {
+      jobBuffer = null;
+      jobPending = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 }

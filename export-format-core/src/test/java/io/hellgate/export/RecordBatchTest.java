@@ -1,0 +1,237 @@
+package io.hellgate.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RecordBatch} when something goes wrong: whatever decoding a line throws, on either thread,
+ * is thrown in that line's place and nothing after it is given out; the worker survives it; stop()
+ * waits for the worker to leave the buffer; the worker inherits nothing from the caller's thread.
+ * Faults come from the batch's decoder, the one seam it has for this.
+ */
+class RecordBatchTest {
+  private static final byte[] LINE = FastRecordCheckProperties.MINIMAL.getBytes(StandardCharsets.UTF_8);
+  private static final int STRIDE = LINE.length + 1;
+  private static final int LINES = 2000;
+  private static final byte[] DATA = lines(LINES);
+
+  private static byte[] lines(int n) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < n; i++) {
+      out.writeBytes(LINE);
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  /** Decodes as the codec does, but throws {@code fault} at line index {@code at} while it is set. */
+  private static final class Faulty implements RecordBatch.Decoder {
+    final AtomicInteger at = new AtomicInteger(-1);
+    final AtomicReference<Throwable> fault = new AtomicReference<>();
+    final AtomicReference<String> workerThreads = new AtomicReference<>();
+
+    @Override
+    public TokenRecord decode(byte[] b, int off, int len) throws RecordCodec.InvalidRecord {
+      if (Thread.currentThread().getName().equals("export-reader-decode")) {
+        workerThreads.set(Thread.currentThread().getName());
+      }
+      if (off / STRIDE == at.get()) {
+        Throwable t = fault.get();
+        if (t instanceof RuntimeException) {
+          throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+          throw (Error) t;
+        }
+        throw (RecordCodec.InvalidRecord) t;
+      }
+      return RecordCodec.parse(b, off, len);
+    }
+  }
+
+  private static int drain(RecordBatch batch) throws RecordCodec.InvalidRecord {
+    int n = 0;
+    while (batch.hasNext()) {
+      assertThat(batch.next()).isNotNull();
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void anErrorOnTheWorkerIsThrownInItsLinesPlaceAndTheWorkerSurvivesIt() throws Exception {
+    Faulty decoder = new Faulty();
+    RecordBatch batch = new RecordBatch(true, 1, decoder);
+    OutOfMemoryError oom = new OutOfMemoryError("simulated");
+    decoder.fault.set(oom);
+    decoder.at.set(LINES - 10); // in the worker's share: it starts at 1/8 of the bytes at the latest
+    Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> batch.decode(DATA, 0, DATA.length));
+    Thread worker = batch.worker();
+    assertThat(worker).isNotNull();
+    assertThat(decoder.workerThreads.get()).isEqualTo("export-reader-decode");
+
+    int given = 0;
+    while (given < LINES - 10) {
+      assertThat(batch.nextStart()).isEqualTo(given * STRIDE);
+      batch.next();
+      given++;
+    }
+    assertThat(batch.hasNext()).isTrue();
+    assertThat(batch.nextStart()).isEqualTo((LINES - 10) * STRIDE);
+    assertThat(catchThrowable(batch::next)).isSameAs(oom);
+    assertThat(batch.hasNext()).as("nothing after the failed line").isFalse();
+
+    decoder.at.set(-1);
+    Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> batch.decode(DATA, 0, DATA.length));
+    assertThat(batch.worker()).as("the same worker decodes the next chunk").isSameAs(worker);
+    assertThat(drain(batch)).isEqualTo(LINES);
+    batch.stop();
+  }
+
+  @Test
+  void aCrashInTheCallersShareHidesTheWorkersShareAndDropsItsRecords() throws Exception {
+    Faulty decoder = new Faulty();
+    RecordBatch batch = new RecordBatch(true, 1, decoder);
+    IllegalStateException bug = new IllegalStateException("simulated codec bug");
+    decoder.fault.set(bug);
+    decoder.at.set(3);
+    batch.decode(DATA, 0, DATA.length);
+    assertThat(batch.retainedForTesting()).as("only the caller's three records are kept").isEqualTo(3);
+    assertThat(drain3(batch)).isEqualTo(3);
+    assertThat(catchThrowable(batch::next)).isSameAs(bug);
+    assertThat(batch.hasNext()).isFalse();
+    assertThat(batch.retainedForTesting()).isZero();
+    batch.stop();
+  }
+
+  private static int drain3(RecordBatch batch) throws RecordCodec.InvalidRecord {
+    for (int i = 0; i < 3; i++) {
+      assertThat(batch.next()).isNotNull();
+    }
+    return 3;
+  }
+
+  @Test
+  void aLineThatIsNoRecordInTheWorkersShareEndsTheBatchThere() throws Exception {
+    Faulty decoder = new Faulty();
+    RecordBatch batch = new RecordBatch(true, 1, decoder);
+    RecordCodec.InvalidRecord invalid = new RecordCodec.InvalidRecord("simulated");
+    decoder.fault.set(invalid);
+    decoder.at.set(LINES - 1);
+    batch.decode(DATA, 0, DATA.length);
+    for (int i = 0; i < LINES - 1; i++) {
+      batch.next();
+    }
+    assertThatThrownBy(batch::next).isSameAs(invalid);
+    assertThat(batch.hasNext()).isFalse();
+    batch.stop();
+  }
+
+  @Test
+  void stopReturnsOnlyOnceTheWorkerHasLeftTheBuffer() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RecordBatch batch =
+        new RecordBatch(
+            true,
+            1,
+            (b, off, len) -> {
+              if (Thread.currentThread().getName().equals("export-reader-decode") && entered.getCount() > 0) {
+                entered.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return RecordCodec.parse(b, off, len);
+            });
+    Thread reader = new Thread(() -> batch.decode(DATA, 0, DATA.length), "test-reader");
+    reader.setDaemon(true);
+    reader.start();
+    assertThat(entered.await(20, TimeUnit.SECONDS)).as("the worker started decoding").isTrue();
+    Thread stopper = new Thread(batch::stop, "test-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    stopper.join(300);
+    assertThat(stopper.isAlive()).as("stop() waits while the worker decodes").isTrue();
+    release.countDown();
+    stopper.join(20_000);
+    reader.join(20_000);
+    assertThat(stopper.isAlive()).isFalse();
+    assertThat(reader.isAlive()).isFalse();
+    assertThat(batch.retainedForTesting()).isZero();
+    assertThatThrownBy(() -> batch.decode(DATA, 0, DATA.length))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stopped");
+  }
+
+  @Test
+  void aCursorGivesNothingAfterALineThatFailedToDecode() throws Exception {
+    Faulty decoder = new Faulty();
+    decoder.fault.set(new IllegalStateException("simulated codec bug"));
+    decoder.at.set(3);
+    LineCursor cursor = new LineCursor(1 << 20, new RecordBatch(true, 1, decoder));
+    PlaintextChunks chunks = new LineCursorProperties.ReusedBuffer(DATA, 100 * STRIDE);
+    for (int line = 1; line <= 3; line++) {
+      assertThat(cursor.advanceRecord(chunks)).isTrue();
+      assertThat(cursor.record()).isNotNull();
+    }
+    assertThat(cursor.advanceRecord(chunks)).isTrue();
+    assertThatThrownBy(cursor::record).hasMessage("simulated codec bug");
+    assertThat(cursor.lines()).isEqualTo(4);
+    assertThatThrownBy(() -> cursor.advanceRecord(chunks))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("line 4");
+    assertThatThrownBy(() -> cursor.advance(chunks)).isInstanceOf(IllegalStateException.class);
+    assertThat(cursor.lines()).isEqualTo(4);
+    cursor.wipe();
+  }
+
+  private static final InheritableThreadLocal<String> CALLER_CONTEXT = new InheritableThreadLocal<>();
+
+  @Test
+  void theWorkerInheritsNoThreadLocalsAndUsesTheLibrarysClassLoader() throws Exception {
+    AtomicReference<String> seen = new AtomicReference<>("unset");
+    AtomicReference<ClassLoader> loader = new AtomicReference<>();
+    RecordBatch batch =
+        new RecordBatch(
+            true,
+            1,
+            (b, off, len) -> {
+              if (Thread.currentThread().getName().equals("export-reader-decode")) {
+                seen.set(CALLER_CONTEXT.get());
+                loader.set(Thread.currentThread().getContextClassLoader());
+              }
+              return RecordCodec.parse(b, off, len);
+            });
+    ClassLoader callers = Thread.currentThread().getContextClassLoader();
+    CALLER_CONTEXT.set("caller's secret context");
+    Thread.currentThread().setContextClassLoader(new ClassLoader(callers) {});
+    try {
+      batch.decode(DATA, 0, DATA.length);
+    } finally {
+      CALLER_CONTEXT.remove();
+      Thread.currentThread().setContextClassLoader(callers);
+    }
+    assertThat(drain(batch)).isEqualTo(LINES);
+    assertThat(seen.get()).isNull();
+    assertThat(loader.get()).isSameAs(RecordBatch.class.getClassLoader());
+    Thread worker = batch.worker();
+    assertThat(worker.isDaemon()).isTrue();
+    batch.stop();
+    worker.join(20_000);
+    assertThat(worker.isAlive()).as("stop() ends the worker").isFalse();
+  }
+}
