@@ -282,6 +282,17 @@ public final class ExportWriter implements Closeable {
     Objects.requireNonNull(jsonLine, "jsonLine");
     checkOpen();
     byte[] bytes = jsonLine.getBytes(StandardCharsets.UTF_8);
+    // A line in the writer's own layout that the fast path accepts has no control character, line
+    // break, NUL or byte order mark; only an unpaired surrogate, which getBytes turned into '?', is
+    // left to rule out.
+    if (options.request == null && !options.unvalidatedLines && bytes.length <= MAX_LINE_BYTES
+        && FastRecordCheck.acceptsCanonical(bytes, 0, bytes.length)) {
+      if (LineCheck.mayHoldReplacedSurrogates(bytes) && LineCheck.surrogates(jsonLine) != null) {
+        throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + LineCheck.SURROGATE);
+      }
+      append(bytes, 0, bytes.length, null);
+      return;
+    }
     String problem = LineCheck.encoded(bytes, bytes.length, jsonLine);
     if (problem != null) {
       throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
@@ -289,7 +300,7 @@ public final class ExportWriter implements Closeable {
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    checkRecord(bytes, 0, bytes.length, false);
+    checkRecord(bytes, 0, bytes.length, options.request == null && !options.unvalidatedLines);
     append(bytes, 0, bytes.length, null);
   }
 

@@ -214,6 +214,39 @@ class ExportWriterTest {
     }
   }
 
+  /** Regression guard for the canonical fast path of writeLine, which skips the raw-line check. */
+  @Test
+  void aCanonicalLineWithAnUnpairedSurrogateIsRefusedAndOneWithAQuestionMarkIsNot() throws Exception {
+    TokenRecord record = TokenRecord.builder()
+        .id("3f1c2a9e-7b4d-4c1e-9a2b-5d6e7f8a9b0c")
+        .card(Card.builder().accountNumber(PAN).expiryMonth(12).expiryYear(2030).cardholderName("Zoe").build())
+        .createdAt(java.time.Instant.parse("2024-01-01T00:00:00Z"))
+        .build();
+    com.fasterxml.jackson.core.util.ByteArrayBuilder bb = new com.fasterxml.jackson.core.util.ByteArrayBuilder();
+    RecordCodec.write(record, bb);
+    String canonical = new String(bb.toByteArray(), StandardCharsets.UTF_8);
+    String question = canonical.replace("Zoe", "Zo?");
+    String lone = canonical.replace("Zoe", "Zo\ud800".translateEscapes());
+    byte[] asEncoded = lone.getBytes(StandardCharsets.UTF_8);
+    assertThat(new String(asEncoded, StandardCharsets.UTF_8)).isEqualTo(question); // getBytes made it '?'
+    assertThat(io.hellgate.export.internal.FastRecordCheck.acceptsCanonical(asEncoded, 0, asEncoded.length))
+        .as("the fast path accepts the encoded bytes, so only the surrogate check can refuse them")
+        .isTrue();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExportWriter w = ExportWriter.open(out, Fixtures.writerOptions())) {
+      assertThatThrownBy(() -> w.writeLine(lone))
+          .isInstanceOf(ExportFormatException.class).hasMessage("line 1: " + io.hellgate.export.internal.LineCheck.SURROGATE);
+      w.writeLine(question);
+      w.writeLine(canonical);
+      w.finish();
+    }
+    try (ExportReader r = ExportReader.open(new ByteArrayInputStream(out.toByteArray()), Fixtures.readerOptions())) {
+      assertThat(r.nextLine()).isEqualTo(question);
+      assertThat(r.nextLine()).isEqualTo(canonical);
+      assertThat(r.nextLine()).isNull();
+    }
+  }
+
   @Test
   void rejectsLineBreaksInsideALine() throws Exception {
     try (ExportWriter w = ExportWriter.open(new ByteArrayOutputStream(), Fixtures.writerOptions())) {

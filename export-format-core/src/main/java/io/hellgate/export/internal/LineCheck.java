@@ -94,7 +94,21 @@ public final class LineCheck {
     return false;
   }
 
-  private static String surrogates(CharSequence s) {
+  /**
+   * Whether {@code b} holds a {@code ?}, into which {@code String.getBytes(UTF_8)} turns an unpaired
+   * surrogate; if not, the string had none. Eight bytes at a time.
+   */
+  public static boolean mayHoldReplacedSurrogates(byte[] b) {
+    int i = 0;
+    long hits = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      hits |= equal((long) LONGS.get(b, i), 0x3f3f3f3f3f3f3f3fL);
+    }
+    return hits != 0 || containsQuestionMark(b, i, b.length);
+  }
+
+  /** {@link #SURROGATE} if {@code s} holds an unpaired surrogate, else null. */
+  public static String surrogates(CharSequence s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {

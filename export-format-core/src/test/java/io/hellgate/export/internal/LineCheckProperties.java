@@ -107,4 +107,23 @@ class LineCheckProperties {
       assertThat(LineCheck.encoded(b, b.length, s)).isEqualTo(LineCheck.SURROGATE);
     }
   }
+
+  @Property
+  void seesAQuestionMarkExactlyWhenThereIsOne(@ForAll("lineBytes") byte[] b) {
+    boolean any = false;
+    for (byte c : b) {
+      any |= c == '?';
+    }
+    assertThat(LineCheck.mayHoldReplacedSurrogates(b)).isEqualTo(any);
+  }
+
+  @Property
+  void aStringWithoutQuestionMarksEncodesToNone(@ForAll String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (LineCheck.surrogates(s) != null) {
+      assertThat(LineCheck.mayHoldReplacedSurrogates(b)).as("getBytes turns an unpaired surrogate into '?'").isTrue();
+    } else if (s.indexOf('?') < 0) {
+      assertThat(LineCheck.mayHoldReplacedSurrogates(b)).isFalse();
+    }
+  }
 }
