@@ -49,10 +49,50 @@ class WrapperScriptTest {
     assertThat(own.indexOf("-Xmx512m")).isGreaterThan(own.indexOf("-Xmx96m"));
   }
 
+  @Test
+  void usesTheClassDataArchiveOnlyWhenItIsNewerThanTheJar() throws Exception {
+    Path copy = fakeCheckout(JvmProbe.class);
+    Path target = copy.resolveSibling("export-format-cli/target");
+    Path jsa = target.resolve("export-tool.jsa");
+    // Not an archive at all: the JVM must run without it, silently.
+    Files.write(jsa, new byte[] {1, 2, 3});
+    Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().plusSeconds(60)));
+    String newer = run(copy, null, "verify", "x.tgz");
+    assertThat(newer.lines()).contains("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xmx96m");
+    Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().minusSeconds(3600)));
+    assertThat(run(copy, null, "verify", "x.tgz")).doesNotContain("SharedArchiveFile");
+  }
+
+  @Test
+  void aBuildMakesTheClassDataArchiveThatLaterRunsUse() throws Exception {
+    Path copy = fakeCheckout(JvmProbe.class);
+    Path target = copy.resolveSibling("export-format-cli/target");
+    Files.delete(target.resolve(".export-tool.built")); // so the script builds: with a Maven that does nothing
+    Path bin = Files.createDirectory(dir.resolve("fake-bin"));
+    Path mvn = Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexit 0\n");
+    assertThat(mvn.toFile().setExecutable(true)).isTrue();
+    String path = bin + java.io.File.pathSeparator + System.getenv("PATH");
+    String first = run(copy, null, java.util.Map.of("PATH", path), "verify", "x.tgz");
+    assertThat(first).contains("building with Maven");
+    assertThat(target.resolve("export-tool.jsa")).isNotEmptyFile();
+    try (java.util.stream.Stream<Path> left = Files.list(target)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("export-tool.jsa."));
+    }
+    assertThat(first.lines()).contains("-XX:SharedArchiveFile=" + target.resolve("export-tool.jsa"));
+    String second = run(copy, null, java.util.Map.of("PATH", path), "verify", "x.tgz");
+    assertThat(second).doesNotContain("building with Maven");
+    assertThat(second.lines()).contains("-XX:SharedArchiveFile=" + target.resolve("export-tool.jsa"));
+  }
+
   private String run(Path script, String javaOpts, String... args) throws Exception {
+    return run(script, javaOpts, java.util.Map.of(), args);
+  }
+
+  private String run(Path script, String javaOpts, java.util.Map<String, String> env, String... args) throws Exception {
     java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(script.toString()));
     command.addAll(java.util.List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(env);
     if (javaOpts != null) {
       pb.environment().put("EXPORT_TOOL_JAVA_OPTS", javaOpts);
     } else {
