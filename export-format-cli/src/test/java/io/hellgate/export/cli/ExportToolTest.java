@@ -439,6 +439,16 @@ class ExportToolTest {
   }
 
   @Test
+  void benchTimesVerifyAloneOnItsOwnPath() {
+    assertThat(run("bench", "--paths", "verify", "--size", "256k", "--runs", "3", "--no-openssl", "--dir", dir.toString()))
+        .as(err.toString()).isZero();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("| verify | verified read #")).count()).isEqualTo(3);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("| verify | ")).map(l -> l.split("\\|")[3].trim()))
+        .allMatch(mbps -> mbps.matches("\\d+") || mbps.equals("n/a"));
+    assertThat(out.toString()).doesNotContain("NaN");
+  }
+
+  @Test
   void aDirectoryWhereAFileIsExpectedIsNamed() throws Exception {
     encrypt();
     Path sub = Files.createDirectory(dir.resolve("sub"));
