@@ -60,6 +60,13 @@ class RecordBatchTest {
     }
   }
 
+  /** A two-thread batch whose decoder throws {@code fault} at line index {@code at}. */
+  private static RecordBatch failingAt(Faulty decoder, Throwable fault, int at) {
+    decoder.fault.set(fault);
+    decoder.at.set(at);
+    return new RecordBatch(true, 1, decoder);
+  }
+
   private static int drain(RecordBatch batch) throws RecordCodec.InvalidRecord {
     int n = 0;
     while (batch.hasNext()) {
@@ -72,10 +79,8 @@ class RecordBatchTest {
   @Test
   void anErrorOnTheWorkerIsThrownInItsLinesPlaceAndTheWorkerSurvivesIt() throws Exception {
     Faulty decoder = new Faulty();
-    RecordBatch batch = new RecordBatch(true, 1, decoder);
     OutOfMemoryError oom = new OutOfMemoryError("simulated");
-    decoder.fault.set(oom);
-    decoder.at.set(LINES - 10); // in the worker's share: it starts at 1/8 of the bytes at the latest
+    RecordBatch batch = failingAt(decoder, oom, LINES - 10); // the worker's share starts at 7/8 at the latest
     Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> batch.decode(DATA, 0, DATA.length));
     Thread worker = batch.worker();
     assertThat(worker).isNotNull();
@@ -101,34 +106,23 @@ class RecordBatchTest {
 
   @Test
   void aCrashInTheCallersShareHidesTheWorkersShareAndDropsItsRecords() throws Exception {
-    Faulty decoder = new Faulty();
-    RecordBatch batch = new RecordBatch(true, 1, decoder);
     IllegalStateException bug = new IllegalStateException("simulated codec bug");
-    decoder.fault.set(bug);
-    decoder.at.set(3);
+    RecordBatch batch = failingAt(new Faulty(), bug, 3);
     batch.decode(DATA, 0, DATA.length);
     assertThat(batch.retainedForTesting()).as("only the caller's three records are kept").isEqualTo(3);
-    assertThat(drain3(batch)).isEqualTo(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(batch.next()).isNotNull();
+    }
     assertThat(catchThrowable(batch::next)).isSameAs(bug);
     assertThat(batch.hasNext()).isFalse();
     assertThat(batch.retainedForTesting()).isZero();
     batch.stop();
   }
 
-  private static int drain3(RecordBatch batch) throws RecordCodec.InvalidRecord {
-    for (int i = 0; i < 3; i++) {
-      assertThat(batch.next()).isNotNull();
-    }
-    return 3;
-  }
-
   @Test
   void aLineThatIsNoRecordInTheWorkersShareEndsTheBatchThere() throws Exception {
-    Faulty decoder = new Faulty();
-    RecordBatch batch = new RecordBatch(true, 1, decoder);
     RecordCodec.InvalidRecord invalid = new RecordCodec.InvalidRecord("simulated");
-    decoder.fault.set(invalid);
-    decoder.at.set(LINES - 1);
+    RecordBatch batch = failingAt(new Faulty(), invalid, LINES - 1);
     batch.decode(DATA, 0, DATA.length);
     for (int i = 0; i < LINES - 1; i++) {
       batch.next();
@@ -179,10 +173,7 @@ class RecordBatchTest {
 
   @Test
   void aCursorGivesNothingAfterALineThatFailedToDecode() throws Exception {
-    Faulty decoder = new Faulty();
-    decoder.fault.set(new IllegalStateException("simulated codec bug"));
-    decoder.at.set(3);
-    LineCursor cursor = new LineCursor(1 << 20, new RecordBatch(true, 1, decoder));
+    LineCursor cursor = new LineCursor(1 << 20, failingAt(new Faulty(), new IllegalStateException("simulated codec bug"), 3));
     PlaintextChunks chunks = new LineCursorProperties.ReusedBuffer(DATA, 100 * STRIDE);
     for (int line = 1; line <= 3; line++) {
       assertThat(cursor.advanceRecord(chunks)).isTrue();
