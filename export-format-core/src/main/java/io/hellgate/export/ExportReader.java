@@ -63,7 +63,9 @@ import javax.crypto.Cipher;
  * when it computes the checksum; each ends with its pass or at {@link #close()}. On a machine with
  * two processors or more, {@link #nextRecord()} decodes the released lines of each chunk ahead, on
  * this thread and a second daemon thread, and hands the records out one by one in order; that
- * thread ends at the end of the records, at {@link #close()}, or after 5 idle seconds.
+ * thread ends at the end of the records, at {@link #close()}, or after 5 idle seconds. It takes no
+ * inherited thread-local values from the caller. Whatever it throws decoding a line reaches the
+ * caller from {@code nextRecord()} in that line's place, and fails the reader.
  *
  * <pre>{@code
  * ExportReader.Options options = ExportReader.options().key(RecipientKey.of(privateKey, certificate)).build();
@@ -359,7 +361,7 @@ public final class ExportReader implements Closeable {
    *
    * @throws ExportFormatException with {@link Reason#MALFORMED_RECORD} if the line is not a valid
    *     token record (the message gives the line number, never content), and as for
-   *     {@link #nextLine()}
+   *     {@link #nextLine()}; the reader has then failed, and nothing after that line is given out
    * @throws IOException if reading fails
    */
   public TokenRecord nextRecord() throws IOException {
