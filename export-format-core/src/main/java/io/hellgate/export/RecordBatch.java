@@ -90,6 +90,13 @@ final class RecordBatch {
   private final boolean parallel;
   private final int minParallelBytes;
   private final Decoder decoder;
+  private final long idleNanos;
+  /** Run by a worker that has gone idle, before it ends (tests: stands for a preemption there). */
+  private final Runnable idleExitForTesting;
+  /** Whether the stop entry of a half was given out: nothing more is. */
+  private boolean ended;
+  /** Whether {@link #stop()} was called (the caller's own flag; {@link #stopped} is the worker's). */
+  private boolean callerStopped;
   private final Half first = new Half();
   private final Half second = new Half();
   /** Index into {@link #first} then {@link #second} of the next entry to give out. */
@@ -108,6 +115,8 @@ final class RecordBatch {
   private boolean stopped;
   /** What ended a worker outside decoding while it had a job; reported by {@link #awaitSecond}. */
   private Throwable workerDied;
+  /** What {@link #awaitSecond} found in {@link #workerDied}; the caller's. */
+  private Throwable workerDeath;
   // The worker's own: the bounds of the job it took.
   private int takenFrom;
   private int takenEnd;
@@ -121,9 +130,16 @@ final class RecordBatch {
   }
 
   RecordBatch(boolean parallel, int minParallelBytes, Decoder decoder) {
+    this(parallel, minParallelBytes, decoder, TimeUnit.SECONDS.toNanos(IDLE_SECONDS), null);
+  }
+
+  /** For tests: another idle timeout, and a hook run by a worker between going idle and ending. */
+  RecordBatch(boolean parallel, int minParallelBytes, Decoder decoder, long idleNanos, Runnable idleExitForTesting) {
     this.parallel = parallel;
     this.minParallelBytes = minParallelBytes;
     this.decoder = decoder;
+    this.idleNanos = idleNanos;
+    this.idleExitForTesting = idleExitForTesting;
   }
 
   /** A batch that decodes on two threads when this machine has two processors or more. */
@@ -136,9 +152,12 @@ final class RecordBatch {
    * the last one), replacing what this batch held.
    *
    * @throws IllegalStateException after {@link #stop()}, or if the worker could not start or died
-   *     outside decoding (nothing of this chunk is then given out)
+   *     outside decoding while the caller's share decoded (nothing of this chunk is then given out)
    */
   void decode(byte[] b, int from, int end) {
+    if (callerStopped) {
+      throw new IllegalStateException("record batch stopped");
+    }
     clear();
     int at = -1;
     if (parallel && end - from >= minParallelBytes) {
@@ -156,8 +175,13 @@ final class RecordBatch {
     } finally {
       waited = awaitSecond(); // never leave while the worker reads b
     }
+    Throwable died = workerDeath;
+    workerDeath = null;
     if (first.stop != null) {
-      second.clear(); // never given out: do not keep its records
+      second.clear(); // never given out (whatever became of the worker): do not keep its records
+    } else if (died != null) {
+      clear(); // nothing of this chunk is given out
+      throw new IllegalStateException("the record decoding thread failed", died);
     }
     if (waited) {
       split = Math.min(split + 1, SPLIT_STEPS * 7 / 8); // the worker had more: give the caller more
@@ -194,7 +218,7 @@ final class RecordBatch {
 
   /** Whether a decoded record (or the failure of a line) is left to give out. */
   boolean hasNext() {
-    return next < first.entries() + (first.stop == null ? second.entries() : 0);
+    return !ended && next < first.entries() + (first.stop == null ? second.entries() : 0);
   }
 
   /**
@@ -207,8 +231,8 @@ final class RecordBatch {
     next++;
     if (i == h.count) {
       Throwable t = h.stop;
-      clear(); // nothing after it is given out
-      next = Integer.MAX_VALUE;
+      clear();
+      ended = true; // nothing after it is given out
       if (t instanceof RecordCodec.InvalidRecord) {
         throw (RecordCodec.InvalidRecord) t;
       }
@@ -237,13 +261,15 @@ final class RecordBatch {
     first.clear();
     second.clear();
     next = 0;
+    ended = false;
   }
 
   /**
-   * Ends the worker, if any, and drops the records; decoding is on this thread from now on. Returns
+   * Ends the worker, if any, and drops the records; {@link #decode} refuses from now on. Returns
    * once the worker has left the buffer of the last decode.
    */
   void stop() {
+    callerStopped = true;
     lock.lock();
     try {
       stopped = true;
@@ -299,12 +325,8 @@ final class RecordBatch {
       while (jobPending) {
         changed.awaitUninterruptibly();
       }
-      if (workerDied != null) {
-        Throwable t = workerDied;
-        workerDied = null;
-        clear(); // nothing of this chunk is given out
-        throw new IllegalStateException("the record decoding thread failed", t);
-      }
+      workerDeath = workerDied; // the caller decides what it means (decode)
+      workerDied = null;
       return waited;
     } finally {
       lock.unlock();
@@ -321,20 +343,25 @@ final class RecordBatch {
           finishJob();
         }
       }
+      if (idleExitForTesting != null) {
+        idleExitForTesting.run();
+      }
     } catch (Throwable t) {
       died = t;
       throw t;
     } finally {
       lock.lock();
       try {
+        // Still the worker only if it died: going idle, takeJob() handed over in the same lock hold,
+        // and a job pending now is a newer worker's.
         if (worker == Thread.currentThread()) {
           worker = null; // the next decode starts another
-        }
-        if (jobPending) { // died outside decoding with a job: fail it rather than hang the caller
-          workerDied = died != null ? died : new IllegalStateException("the worker ended with work pending");
-          jobPending = false;
-          jobBuffer = null;
-          changed.signalAll();
+          if (jobPending) { // died outside decoding with a job: fail it rather than hang the caller
+            workerDied = died != null ? died : new IllegalStateException("the worker ended with work pending");
+            jobPending = false;
+            jobBuffer = null;
+            changed.signalAll();
+          }
         }
       } finally {
         lock.unlock();
@@ -349,7 +376,7 @@ final class RecordBatch {
   private byte[] takeJob() {
     lock.lock();
     try {
-      long idle = TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
+      long idle = idleNanos;
       while (!jobPending && !stopped && idle > 0) {
         try {
           idle = changed.awaitNanos(idle);
@@ -358,6 +385,9 @@ final class RecordBatch {
         }
       }
       if (!jobPending) {
+        if (worker == Thread.currentThread()) {
+          worker = null; // in this lock hold: a submit from now on starts another worker
+        }
         return null;
       }
       takenFrom = jobFrom;

@@ -25,6 +25,8 @@ class RecordBatchTest {
   private static final int STRIDE = LINE.length + 1;
   private static final int LINES = 2000;
   private static final byte[] DATA = lines(LINES);
+  /** An idle timeout no test step comes near, so a test's worker stays the same one. */
+  private static final long LONG_IDLE = TimeUnit.SECONDS.toNanos(120);
 
   private static byte[] lines(int n) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -64,7 +66,7 @@ class RecordBatchTest {
   private static RecordBatch failingAt(Faulty decoder, Throwable fault, int at) {
     decoder.fault.set(fault);
     decoder.at.set(at);
-    return new RecordBatch(true, 1, decoder);
+    return new RecordBatch(true, 1, decoder, LONG_IDLE, null);
   }
 
   private static int drain(RecordBatch batch) throws RecordCodec.InvalidRecord {
@@ -150,11 +152,18 @@ class RecordBatchTest {
                 }
               }
               return RecordCodec.parse(b, off, len);
-            });
+            },
+            LONG_IDLE,
+            null);
     Thread reader = new Thread(() -> batch.decode(DATA, 0, DATA.length), "test-reader");
     reader.setDaemon(true);
     reader.start();
     assertThat(entered.await(20, TimeUnit.SECONDS)).as("the worker started decoding").isTrue();
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline; ) {
+      Thread.sleep(5); // until the reader has decoded its share and waits for the worker's
+    }
+    assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
     Thread stopper = new Thread(batch::stop, "test-stop");
     stopper.setDaemon(true);
     stopper.start();
@@ -206,7 +215,9 @@ class RecordBatchTest {
                 loader.set(Thread.currentThread().getContextClassLoader());
               }
               return RecordCodec.parse(b, off, len);
-            });
+            },
+            LONG_IDLE,
+            null);
     ClassLoader callers = Thread.currentThread().getContextClassLoader();
     CALLER_CONTEXT.set("caller's secret context");
     Thread.currentThread().setContextClassLoader(new ClassLoader(callers) {});
@@ -224,5 +235,114 @@ class RecordBatchTest {
     batch.stop();
     worker.join(20_000);
     assertThat(worker.isAlive()).as("stop() ends the worker").isFalse();
+  }
+
+  /** Holds a worker that went idle just before it ends, as a preemption there would. */
+  private static final class HeldAtIdleExit implements Runnable {
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public void run() {
+      held.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static final byte[] FOUR = lines(4);
+
+  private static Thread decodeOnAnotherThread(RecordBatch batch, byte[] data, AtomicReference<Throwable> failure) {
+    Thread t = new Thread(() -> {
+      try {
+        batch.decode(data, 0, data.length);
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    }, "test-reader");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Regression: the worker going idle took the next job on its way out and failed it: a valid read failed. */
+  @Test
+  void aDecodeJustAsTheWorkerGoesIdleStartsAnotherWorker() throws Exception {
+    HeldAtIdleExit hold = new HeldAtIdleExit();
+    RecordBatch batch = new RecordBatch(true, 1, RecordCodec::parse, TimeUnit.MILLISECONDS.toNanos(50), hold);
+    batch.decode(FOUR, 0, FOUR.length);
+    assertThat(drain(batch)).isEqualTo(4);
+    Thread first = batch.worker();
+    assertThat(hold.held.await(20, TimeUnit.SECONDS)).as("the worker went idle").isTrue();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread reader = decodeOnAnotherThread(batch, FOUR, failure);
+    reader.join(20_000); // with the fix, a new worker takes the job while the old one is still held
+    hold.release.countDown();
+    reader.join(20_000);
+    assertThat(reader.isAlive()).isFalse();
+    assertThat(failure.get()).isNull();
+    assertThat(drain(batch)).isEqualTo(4);
+    assertThat(batch.worker()).isNotSameAs(first);
+    batch.stop();
+  }
+
+  /** Regression guard for that fix: the old worker, ending during the new one's job, leaves it alone. */
+  @Test
+  void anOldWorkerEndingLeavesTheNewWorkersJobAlone() throws Exception {
+    HeldAtIdleExit hold = new HeldAtIdleExit();
+    CountDownLatch inNewJob = new CountDownLatch(1);
+    CountDownLatch finishNewJob = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean second = new java.util.concurrent.atomic.AtomicBoolean();
+    RecordBatch batch =
+        new RecordBatch(
+            true,
+            1,
+            (b, off, len) -> {
+              if (second.get() && Thread.currentThread().getName().equals("export-reader-decode")
+                  && inNewJob.getCount() > 0) {
+                inNewJob.countDown();
+                try {
+                  finishNewJob.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return RecordCodec.parse(b, off, len);
+            },
+            TimeUnit.MILLISECONDS.toNanos(50),
+            hold);
+    batch.decode(FOUR, 0, FOUR.length);
+    assertThat(drain(batch)).isEqualTo(4);
+    Thread old = batch.worker();
+    assertThat(hold.held.await(20, TimeUnit.SECONDS)).isTrue();
+    second.set(true);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread reader = decodeOnAnotherThread(batch, FOUR, failure);
+    assertThat(inNewJob.await(20, TimeUnit.SECONDS)).as("a new worker took the job").isTrue();
+    hold.release.countDown(); // the old worker ends while the new one's job is pending
+    old.join(20_000);
+    assertThat(old.isAlive()).isFalse();
+    finishNewJob.countDown();
+    reader.join(20_000);
+    assertThat(failure.get()).isNull();
+    assertThat(drain(batch)).isEqualTo(4);
+    batch.stop();
+  }
+
+  @Test
+  void aFailedLineEndsTheBatchAndAStoppedBatchRefusesToDecode() throws Exception {
+    RecordCodec.InvalidRecord invalid = new RecordCodec.InvalidRecord("simulated");
+    RecordBatch batch = failingAt(new Faulty(), invalid, 1);
+    batch.decode(DATA, 0, DATA.length);
+    batch.next();
+    assertThatThrownBy(batch::next).isSameAs(invalid);
+    assertThat(batch.hasNext()).isFalse();
+    assertThatThrownBy(batch::next).as("a next() too many fails, it gives nothing out")
+        .isInstanceOf(RuntimeException.class);
+    batch.stop();
+    assertThatThrownBy(() -> batch.decode(FOUR, 0, FOUR.length)).isInstanceOf(IllegalStateException.class);
   }
 }
