@@ -54,11 +54,13 @@ class WrapperScriptTest {
     Path copy = fakeCheckout(JvmProbe.class);
     Path target = copy.resolveSibling("export-format-cli/target");
     Path jsa = target.resolve("export-tool.jsa");
-    // Not an archive at all: the JVM must run without it, silently.
+    // Not an archive at all: the JVM must run without it, silently (stdout is only the probe's).
     Files.write(jsa, new byte[] {1, 2, 3});
     Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().plusSeconds(60)));
-    String newer = run(copy, null, "verify", "x.tgz");
-    assertThat(newer.lines()).contains("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xmx96m");
+    String[] newer = runSeparately(copy, java.util.Map.of(), "verify", "x.tgz");
+    assertThat(newer[0].lines()).contains("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xmx96m")
+        .allMatch(l -> l.startsWith("-"));
+    assertThat(newer[1]).isEmpty();
     Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().minusSeconds(3600)));
     assertThat(run(copy, null, "verify", "x.tgz")).doesNotContain("SharedArchiveFile");
   }
@@ -72,6 +74,8 @@ class WrapperScriptTest {
     Path mvn = Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexit 0\n");
     assertThat(mvn.toFile().setExecutable(true)).isTrue();
     String path = bin + java.io.File.pathSeparator + System.getenv("PATH");
+    // An old jar, so that the archive is newer even where timestamps have whole seconds.
+    Files.setLastModifiedTime(target.resolve("export-tool.jar"), FileTime.from(Instant.now().minusSeconds(60)));
     String first = run(copy, null, java.util.Map.of("PATH", path), "verify", "x.tgz");
     assertThat(first).contains("building with Maven");
     assertThat(target.resolve("export-tool.jsa")).isNotEmptyFile();
@@ -82,6 +86,39 @@ class WrapperScriptTest {
     String second = run(copy, null, java.util.Map.of("PATH", path), "verify", "x.tgz");
     assertThat(second).doesNotContain("building with Maven");
     assertThat(second.lines()).contains("-XX:SharedArchiveFile=" + target.resolve("export-tool.jsa"));
+  }
+
+  @Test
+  void aBuildWhoseArchiveCannotBeMadeStillRunsTheCommand() throws Exception {
+    Path copy = fakeCheckout(JvmProbe.class);
+    Path target = copy.resolveSibling("export-format-cli/target");
+    Files.delete(target.resolve(".export-tool.built"));
+    Path bin = Files.createDirectory(dir.resolve("fake-bin"));
+    Path mvn = Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexit 0\n");
+    assertThat(mvn.toFile().setExecutable(true)).isTrue();
+    java.util.Map<String, String> env = java.util.Map.of(
+        "PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"),
+        "TMPDIR", dir.resolve("no-such-directory").toString()); // mktemp fails
+    String[] out = runSeparately(copy, env, "verify", "x.tgz");
+    assertThat(out[0].lines()).contains("-Xmx96m").noneMatch(l -> l.contains("SharedArchiveFile"));
+    assertThat(out[1]).contains("building with Maven");
+    assertThat(target.resolve("export-tool.jsa")).doesNotExist();
+  }
+
+  /** Runs the script; returns its stdout and its stderr, apart; fails unless it exits with 0. */
+  private String[] runSeparately(Path script, java.util.Map<String, String> env, String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(script.toString()));
+    command.addAll(java.util.List.of(args));
+    Path stderr = dir.resolve("stderr-" + System.nanoTime());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectError(stderr.toFile());
+    pb.environment().remove("EXPORT_TOOL_JAVA_OPTS");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String errors = Files.readString(stderr);
+    assertThat(p.exitValue()).as(output + errors).isZero();
+    return new String[] {output, errors};
   }
 
   private String run(Path script, String javaOpts, String... args) throws Exception {
