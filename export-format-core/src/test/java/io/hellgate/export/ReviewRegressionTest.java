@@ -113,7 +113,16 @@ class ReviewRegressionTest {
       } catch (InterruptedIOException e) {
         refused++;
       } finally {
-        interrupter.join();
+        // The interrupt may come after the writer is done, while this thread waits here: it was
+        // meant for the writer, so waiting goes on (join() alone would throw it).
+        while (true) {
+          try {
+            interrupter.join();
+            break;
+          } catch (InterruptedException late) {
+            // again: the interrupter has fired and is ending
+          }
+        }
         Thread.interrupted();
       }
       if (finished) {
