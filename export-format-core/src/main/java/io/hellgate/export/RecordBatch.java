@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * it is given out. The worker is started at the first two-thread decode, inherits no thread-local
  * values, and ends when idle for {@link #IDLE_SECONDS} or at {@link #stop()}; a worker that could
  * not start, or that died outside decoding, fails that decode with an {@link IllegalStateException}
- * and the next one starts a new worker. Memory: the decoded records of one chunk, dropped at
+ * (unless the caller's share already stopped at a line of its own, which then wins) and
+ * the next one starts a new worker. Memory: the decoded records of one chunk, dropped at
  * {@link #clear()} and {@link #stop()}. The caller side is not thread-safe: one reader thread
  * drives it.
  */
@@ -93,10 +94,6 @@ final class RecordBatch {
   private final long idleNanos;
   /** Run by a worker that has gone idle, before it ends (tests: stands for a preemption there). */
   private final Runnable idleExitForTesting;
-  /** Whether the stop entry of a half was given out: nothing more is. */
-  private boolean ended;
-  /** Whether {@link #stop()} was called (the caller's own flag; {@link #stopped} is the worker's). */
-  private boolean callerStopped;
   private final Half first = new Half();
   private final Half second = new Half();
   /** Index into {@link #first} then {@link #second} of the next entry to give out. */
@@ -115,8 +112,6 @@ final class RecordBatch {
   private boolean stopped;
   /** What ended a worker outside decoding while it had a job; reported by {@link #awaitSecond}. */
   private Throwable workerDied;
-  /** What {@link #awaitSecond} found in {@link #workerDied}; the caller's. */
-  private Throwable workerDeath;
   // The worker's own: the bounds of the job it took.
   private int takenFrom;
   private int takenEnd;
@@ -126,14 +121,13 @@ final class RecordBatch {
    * minParallelBytes} of lines ({@link #MIN_PARALLEL_BYTES}; tests pass less).
    */
   RecordBatch(boolean parallel, int minParallelBytes) {
-    this(parallel, minParallelBytes, RecordCodec::parse);
+    this(parallel, minParallelBytes, RecordCodec::parse, TimeUnit.SECONDS.toNanos(IDLE_SECONDS), null);
   }
 
-  RecordBatch(boolean parallel, int minParallelBytes, Decoder decoder) {
-    this(parallel, minParallelBytes, decoder, TimeUnit.SECONDS.toNanos(IDLE_SECONDS), null);
-  }
-
-  /** For tests: another idle timeout, and a hook run by a worker between going idle and ending. */
+  /**
+   * For tests: another decoder, another idle timeout, and a hook run by a worker between going
+   * idle and ending (null for none).
+   */
   RecordBatch(boolean parallel, int minParallelBytes, Decoder decoder, long idleNanos, Runnable idleExitForTesting) {
     this.parallel = parallel;
     this.minParallelBytes = minParallelBytes;
@@ -155,9 +149,7 @@ final class RecordBatch {
    *     outside decoding while the caller's share decoded (nothing of this chunk is then given out)
    */
   void decode(byte[] b, int from, int end) {
-    if (callerStopped) {
-      throw new IllegalStateException("record batch stopped");
-    }
+    checkNotStopped();
     clear();
     int at = -1;
     if (parallel && end - from >= minParallelBytes) {
@@ -171,17 +163,9 @@ final class RecordBatch {
     submit(b, at, end);
     boolean waited;
     try {
-      first.decode(decoder, b, from, at);
+      first.decode(decoder, b, from, at); // catches whatever a line throws
     } finally {
       waited = awaitSecond(); // never leave while the worker reads b
-    }
-    Throwable died = workerDeath;
-    workerDeath = null;
-    if (first.stop != null) {
-      second.clear(); // never given out (whatever became of the worker): do not keep its records
-    } else if (died != null) {
-      clear(); // nothing of this chunk is given out
-      throw new IllegalStateException("the record decoding thread failed", died);
     }
     if (waited) {
       split = Math.min(split + 1, SPLIT_STEPS * 7 / 8); // the worker had more: give the caller more
@@ -218,7 +202,7 @@ final class RecordBatch {
 
   /** Whether a decoded record (or the failure of a line) is left to give out. */
   boolean hasNext() {
-    return !ended && next < first.entries() + (first.stop == null ? second.entries() : 0);
+    return next < first.entries() + (first.stop == null ? second.entries() : 0);
   }
 
   /**
@@ -231,8 +215,10 @@ final class RecordBatch {
     next++;
     if (i == h.count) {
       Throwable t = h.stop;
-      clear();
-      ended = true; // nothing after it is given out
+      clear(); // nothing after it is given out
+      if (t == null) {
+        throw new IllegalStateException("no decoded record left");
+      }
       if (t instanceof RecordCodec.InvalidRecord) {
         throw (RecordCodec.InvalidRecord) t;
       }
@@ -261,7 +247,6 @@ final class RecordBatch {
     first.clear();
     second.clear();
     next = 0;
-    ended = false;
   }
 
   /**
@@ -269,7 +254,6 @@ final class RecordBatch {
    * once the worker has left the buffer of the last decode.
    */
   void stop() {
-    callerStopped = true;
     lock.lock();
     try {
       stopped = true;
@@ -283,12 +267,20 @@ final class RecordBatch {
     clear();
   }
 
-  private void submit(byte[] b, int from, int end) {
+  private void checkNotStopped() {
     lock.lock();
     try {
       if (stopped) {
         throw new IllegalStateException("record batch stopped");
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void submit(byte[] b, int from, int end) {
+    lock.lock();
+    try {
       jobBuffer = b;
       jobFrom = from;
       jobEnd = end;
@@ -316,21 +308,32 @@ final class RecordBatch {
 
   /**
    * Waits for the worker's share; bounded by its decoding time, so not interruptible. Returns
-   * whether the worker was still busy.
+   * whether the worker was still busy. When the caller's share stopped at a line (one that is not a
+   * record, or whatever else decoding it threw), the worker's share is dropped (it is never given
+   * out, whatever became of the worker);
+   * otherwise a worker that died fails this decode, with nothing of the chunk given out.
    */
   private boolean awaitSecond() {
+    Throwable died;
+    boolean waited;
     lock.lock();
     try {
-      boolean waited = jobPending;
+      waited = jobPending;
       while (jobPending) {
         changed.awaitUninterruptibly();
       }
-      workerDeath = workerDied; // the caller decides what it means (decode)
+      died = workerDied;
       workerDied = null;
-      return waited;
     } finally {
       lock.unlock();
     }
+    if (first.stop != null) {
+      second.clear();
+    } else if (died != null) {
+      clear();
+      throw new IllegalStateException("the record decoding thread failed", died);
+    }
+    return waited;
   }
 
   private void work() {
@@ -371,7 +374,7 @@ final class RecordBatch {
 
   /**
    * Waits for a job and returns its buffer (its bounds in {@link #takenFrom} and {@link #takenEnd});
-   * null when stopped or idle for {@link #IDLE_SECONDS}.
+   * null when stopped or idle for {@link #idleNanos}.
    */
   private byte[] takeJob() {
     lock.lock();

@@ -41,12 +41,13 @@ class RecordBatchTest {
   private static final class Faulty implements RecordBatch.Decoder {
     final AtomicInteger at = new AtomicInteger(-1);
     final AtomicReference<Throwable> fault = new AtomicReference<>();
-    final AtomicReference<String> workerThreads = new AtomicReference<>();
+    /** Whether the worker decoded a line. */
+    final java.util.concurrent.atomic.AtomicBoolean workerDecoded = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public TokenRecord decode(byte[] b, int off, int len) throws RecordCodec.InvalidRecord {
       if (Thread.currentThread().getName().equals("export-reader-decode")) {
-        workerThreads.set(Thread.currentThread().getName());
+        workerDecoded.set(true);
       }
       if (off / STRIDE == at.get()) {
         Throwable t = fault.get();
@@ -86,7 +87,7 @@ class RecordBatchTest {
     Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> batch.decode(DATA, 0, DATA.length));
     Thread worker = batch.worker();
     assertThat(worker).isNotNull();
-    assertThat(decoder.workerThreads.get()).isEqualTo("export-reader-decode");
+    assertThat(decoder.workerDecoded.get()).as("the worker decoded its share").isTrue();
 
     int given = 0;
     while (given < LINES - 10) {
@@ -136,28 +137,12 @@ class RecordBatchTest {
 
   @Test
   void stopReturnsOnlyOnceTheWorkerHasLeftTheBuffer() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RecordBatch batch =
-        new RecordBatch(
-            true,
-            1,
-            (b, off, len) -> {
-              if (Thread.currentThread().getName().equals("export-reader-decode") && entered.getCount() > 0) {
-                entered.countDown();
-                try {
-                  release.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-              return RecordCodec.parse(b, off, len);
-            },
-            LONG_IDLE,
-            null);
-    Thread reader = new Thread(() -> batch.decode(DATA, 0, DATA.length), "test-reader");
-    reader.setDaemon(true);
-    reader.start();
+    BlockingOnWorker decoder = new BlockingOnWorker(true);
+    CountDownLatch entered = decoder.entered;
+    CountDownLatch release = decoder.release;
+    RecordBatch batch = new RecordBatch(true, 1, decoder, LONG_IDLE, null);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread reader = decodeOnAnotherThread(batch, DATA, failure);
     assertThat(entered.await(20, TimeUnit.SECONDS)).as("the worker started decoding").isTrue();
     for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline; ) {
@@ -174,6 +159,7 @@ class RecordBatchTest {
     reader.join(20_000);
     assertThat(stopper.isAlive()).isFalse();
     assertThat(reader.isAlive()).isFalse();
+    assertThat(failure.get()).isNull();
     assertThat(batch.retainedForTesting()).isZero();
     assertThatThrownBy(() -> batch.decode(DATA, 0, DATA.length))
         .isInstanceOf(IllegalStateException.class)
@@ -245,11 +231,38 @@ class RecordBatchTest {
     @Override
     public void run() {
       held.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      awaitQuietly(release);
+    }
+  }
+
+  /**
+   * Decodes as the codec does; while armed, the worker's first line signals {@code entered} and
+   * waits for {@code release}.
+   */
+  private static final class BlockingOnWorker implements RecordBatch.Decoder {
+    final java.util.concurrent.atomic.AtomicBoolean armed;
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    BlockingOnWorker(boolean armed) {
+      this.armed = new java.util.concurrent.atomic.AtomicBoolean(armed);
+    }
+
+    @Override
+    public TokenRecord decode(byte[] b, int off, int len) throws RecordCodec.InvalidRecord {
+      if (armed.get() && Thread.currentThread().getName().equals("export-reader-decode") && entered.getCount() > 0) {
+        entered.countDown();
+        awaitQuietly(release);
       }
+      return RecordCodec.parse(b, off, len);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -293,32 +306,15 @@ class RecordBatchTest {
   @Test
   void anOldWorkerEndingLeavesTheNewWorkersJobAlone() throws Exception {
     HeldAtIdleExit hold = new HeldAtIdleExit();
-    CountDownLatch inNewJob = new CountDownLatch(1);
-    CountDownLatch finishNewJob = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean second = new java.util.concurrent.atomic.AtomicBoolean();
-    RecordBatch batch =
-        new RecordBatch(
-            true,
-            1,
-            (b, off, len) -> {
-              if (second.get() && Thread.currentThread().getName().equals("export-reader-decode")
-                  && inNewJob.getCount() > 0) {
-                inNewJob.countDown();
-                try {
-                  finishNewJob.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-              return RecordCodec.parse(b, off, len);
-            },
-            TimeUnit.MILLISECONDS.toNanos(50),
-            hold);
+    BlockingOnWorker decoder = new BlockingOnWorker(false); // armed for the second decode only
+    CountDownLatch inNewJob = decoder.entered;
+    CountDownLatch finishNewJob = decoder.release;
+    RecordBatch batch = new RecordBatch(true, 1, decoder, TimeUnit.MILLISECONDS.toNanos(50), hold);
     batch.decode(FOUR, 0, FOUR.length);
     assertThat(drain(batch)).isEqualTo(4);
     Thread old = batch.worker();
     assertThat(hold.held.await(20, TimeUnit.SECONDS)).isTrue();
-    second.set(true);
+    decoder.armed.set(true);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread reader = decodeOnAnotherThread(batch, FOUR, failure);
     assertThat(inNewJob.await(20, TimeUnit.SECONDS)).as("a new worker took the job").isTrue();
