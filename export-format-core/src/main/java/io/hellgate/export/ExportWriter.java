@@ -95,6 +95,11 @@ public final class ExportWriter implements Closeable {
   private static final int PIPELINE_BUFFERS = 4;
 
   private final Options options;
+  /**
+   * Whether lines are tried against the canonical layout first ({@link FastRecordCheck#acceptsCanonical}):
+   * when records are validated and no request's scope needs them parsed.
+   */
+  private final boolean canonicalFirst;
   /** The stream an {@code OutputStream} target gets at the end; null for a {@code Path} target. */
   private final OutputStream stream;
   /** Ciphertext for an {@code OutputStream} target, until {@link #finish()}; null for a {@code Path}. */
@@ -122,6 +127,7 @@ public final class ExportWriter implements Closeable {
 
   private ExportWriter(Options options, OutputStream stream, Path path) throws IOException {
     this.options = options;
+    this.canonicalFirst = options.request == null && !options.unvalidatedLines;
     this.stream = stream;
     this.dataKey = new byte[AesGcm.KEY_BYTES];
     this.iv = new byte[AesGcm.IV_BYTES];
@@ -285,8 +291,7 @@ public final class ExportWriter implements Closeable {
     // A line in the writer's own layout that the fast path accepts has no control character, line
     // break, NUL or byte order mark; only an unpaired surrogate, which getBytes turned into '?', is
     // left to rule out.
-    if (options.request == null && !options.unvalidatedLines && bytes.length <= MAX_LINE_BYTES
-        && FastRecordCheck.acceptsCanonical(bytes, 0, bytes.length)) {
+    if (canonicalFirst && bytes.length <= MAX_LINE_BYTES && FastRecordCheck.acceptsCanonical(bytes, 0, bytes.length)) {
       if (LineCheck.mayHoldReplacedSurrogates(bytes) && LineCheck.surrogates(jsonLine) != null) {
         throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + LineCheck.SURROGATE);
       }
@@ -300,7 +305,7 @@ public final class ExportWriter implements Closeable {
     if (bytes.length > MAX_LINE_BYTES) {
       throw fail(Reason.LIMIT_EXCEEDED, "line " + (records + 1) + " is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    checkRecord(bytes, 0, bytes.length, options.request == null && !options.unvalidatedLines);
+    checkRecord(bytes, 0, bytes.length);
     append(bytes, 0, bytes.length, null);
   }
 
@@ -346,13 +351,12 @@ public final class ExportWriter implements Closeable {
     }
     // A line in the writer's own layout that the fast path accepts is valid framing too: strict
     // UTF-8, no whitespace at all (so no line break), no NUL, no byte order mark.
-    boolean tryCanonical = options.request == null && !options.unvalidatedLines;
-    if (!tryCanonical || !FastRecordCheck.acceptsCanonical(b, off, len)) {
+    if (!canonicalFirst || !FastRecordCheck.acceptsCanonical(b, off, len)) {
       String problem = LineCheck.utf8(b, off, len);
       if (problem != null) {
         throw new ExportFormatException(Reason.MALFORMED_RECORD, "line " + (records + 1) + ": " + problem);
       }
-      checkRecord(b, off, len, tryCanonical);
+      checkRecord(b, off, len);
     }
     append(b, off, len, null);
   }
@@ -360,17 +364,17 @@ public final class ExportWriter implements Closeable {
   /**
    * The record checks of a line: none with {@link Options.Builder#unvalidatedLines} (unless a
    * request's scope needs the record); otherwise the byte-level fast path, and the full parser for
-   * whatever it is unsure of (its message names the problem). With {@code canonicalTried} the
-   * caller has already tried the fast path's canonical layout ({@link FastRecordCheck#acceptsCanonical},
+   * whatever it is unsure of (its message names the problem). Both callers have already tried the
+   * fast path's canonical layout when {@link #canonicalFirst} ({@link FastRecordCheck#acceptsCanonical},
    * which said no), so only its general path runs. A refused line is not fatal: the caller may skip
    * it and go on.
    */
-  private void checkRecord(byte[] b, int off, int len, boolean canonicalTried) throws ExportFormatException {
+  private void checkRecord(byte[] b, int off, int len) throws ExportFormatException {
     TokenRecord parsed;
     try {
       if (options.request == null) {
         if (options.unvalidatedLines
-            || (canonicalTried ? FastRecordCheck.general(b, off, len) : FastRecordCheck.accepts(b, off, len))) {
+            || FastRecordCheck.general(b, off, len)) {
           return;
         }
         parsed = RecordCodec.parseJson(b, off, len); // the fast path, canonical layout included, said no
